@@ -1,0 +1,179 @@
+"""The ``kg`` command line: a thin layer over the library.
+
+Every command is a few lines that call the library. Errors caused by the
+input become ``Error: ...`` on stderr and exit status 1, never a traceback.
+Data goes to stdout; progress and summaries go to stderr.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import DataError, KGError
+
+
+def _fail_cleanly(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except DataError as exc:
+            click.echo(exc.report(), err=True)
+            sys.exit(1)
+        except KGError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (| head); end quietly
+            sys.exit(0)
+
+    return wrapper
+
+
+def data_options(func):
+    """--data, --corpus and --base, shared by every command that reads the data."""
+    func = click.option(
+        "--base", default=None, envvar="KG_BASE", show_envvar=True, metavar="IRI",
+        help="Base IRI for minted IRIs. [default: https://w3id.org/ai-race-kg/]",
+    )(func)
+    func = click.option(
+        "--corpus", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="KG_CORPUS",
+        show_envvar=True, help="Folder of the source articles. [default: ../shared/corpus]",
+    )(func)
+    func = click.option(
+        "--data", type=click.Path(path_type=Path), default=Path("data"), show_default=True,
+        help="A YAML data file, or a folder of them.",
+    )(func)
+    return func
+
+
+def _base(base: str | None) -> str:
+    from .terms import DEFAULT_BASE
+
+    return base or DEFAULT_BASE
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ai-race-kg", prog_name="kg")
+def cli():
+    """A provenance-first knowledge graph of the AI race.
+
+    \b
+    Quick start:
+      kg build                 # check data/ and write export/
+      kg stats                 # what the graph holds, and where sources disagree
+      kg validate              # everything but writing, plus SHACL
+    """
+
+
+@cli.command()
+@data_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("export"), show_default=True, help="Folder for the exports.")
+@_fail_cleanly
+def build(data, corpus, base, out):
+    """Check the data and write the graph to export/.
+
+    Loads the YAML, verifies every quote against the corpus, compiles the
+    graph and replaces kg.ttl, kg.nq and kg.jsonld in OUT together. On any
+    error nothing is written and every problem is listed as file:line:col.
+
+    \b
+    Examples:
+      kg build
+      kg build --corpus ~/articles --out /tmp/export
+      kg build --data data/ --base https://example.org/kg/
+    """
+    from .build import build as run_build
+
+    result = run_build(data, corpus, out, _base(base))
+    catalog = result.catalog
+    total = sum(result.timings.values())
+    click.echo(
+        f"Built {len(catalog.entities)} entities, {len(catalog.claims)} claims and "
+        f"{len(result.quads)} quads from {len(catalog.sources)} sources into {out}/ in {total:.2f}s",
+        err=True,
+    )
+
+
+@cli.command()
+@data_options
+@click.option("--shacl/--no-shacl", default=True, show_default=True, help="Also check the graph against kg/shapes.ttl.")
+@_fail_cleanly
+def validate(data, corpus, base, shacl):
+    """Check the data without writing anything.
+
+    Runs every check of `kg build` (YAML, references, quotes, sha256), then
+    validates the compiled graph against the SHACL shapes with pyshacl.
+    Exit status is 0 when everything conforms.
+
+    \b
+    Examples:
+      kg validate
+      kg validate --data data/entities.yaml --no-shacl
+    """
+    from .build import check
+
+    result = check(data, corpus, _base(base))
+    if shacl:
+        from .validate import shacl_violations, union_graph
+
+        violations = shacl_violations(union_graph(result.quads))
+        if violations:
+            for violation in violations:
+                click.echo(f"SHACL {violation.severity}: {violation}", err=True)
+            raise KGError(f"the graph does not conform to the SHACL shapes ({len(violations)} results)")
+    click.echo(f"OK: {len(result.catalog.claims)} claims, {len(result.quads)} quads" + (", SHACL conforms" if shacl else ""), err=True)
+
+
+@cli.command()
+@data_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
+@_fail_cleanly
+def stats(data, corpus, base, fmt):
+    """Entities by type, claims by property and source, and conflicts.
+
+    A conflict is a single-valued property (cost, date, count...) that the
+    sources give different values for; each value is listed with its sources.
+
+    \b
+    Examples:
+      kg stats
+      kg stats --format json | jq .conflicts
+    """
+    from .build import check
+    from .stats import stats as compute
+
+    figures = compute(check(data, corpus, _base(base)).catalog)
+    if fmt == "json":
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        return
+    click.echo(_stats_table(figures))
+
+
+def _stats_table(figures: dict) -> str:
+    lines = [
+        f"{figures['entities']} entities, {figures['claims']} claims, "
+        f"{figures['evidence']} pieces of evidence, {figures['sources']} sources",
+    ]
+    for title, key in (("Entities by type", "entities_by_type"), ("Claims by property", "claims_by_property"),
+                       ("Claims by rank", "claims_by_rank"), ("Claims per source", "claims_per_source")):
+        table = figures[key]
+        width = max((len(k) for k in table), default=0)
+        lines += ["", title]
+        lines += [f"  {name:<{width}}  {count:>5}" for name, count in table.items()]
+    lines += ["", f"Conflicts ({len(figures['conflicts'])})"]
+    for conflict in figures["conflicts"]:
+        lines.append(f"  {conflict['subject']} {conflict['property']}:")
+        for value in conflict["values"]:
+            quals = "".join(f" [{k}={v}]" for k, v in value["qualifiers"].items())
+            rank = "" if value["rank"] == "normal" else f" ({value['rank']})"
+            lines.append(f"    {value['value']}{quals}{rank}  per {', '.join(value['sources'])}")
+    return "\n".join(lines)
+
+
+def main():  # pragma: no cover - console script entry point
+    cli()

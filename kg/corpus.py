@@ -1,0 +1,176 @@
+"""The source articles: finding them, checking them, and locating quotes.
+
+The articles stay outside the repository. A source record names the file and
+its sha256; every evidence quote must occur exactly once in that file. Matching
+forgives only what typography changes (curly and straight quotes, dashes,
+ellipses, runs of whitespace); the graph records the article's exact text and
+its character offsets.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DataError, KGError, Problem
+from .load import Catalog, Evidence
+
+CORPUS_ENV = "KG_CORPUS"
+DEFAULT_CORPUS = Path("../shared/corpus")
+CONTEXT = 32  # characters of prefix and suffix kept with each quote
+
+_FOLD = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+}
+_ELLIPSIS = "\u2026"
+
+
+def resolve_corpus(option: str | os.PathLike | None) -> Path:
+    """The corpus folder: --corpus, else $KG_CORPUS, else ../shared/corpus."""
+    if option:
+        path, origin = Path(option), "--corpus"
+    elif os.environ.get(CORPUS_ENV):
+        path, origin = Path(os.environ[CORPUS_ENV]), f"${CORPUS_ENV}"
+    else:
+        path, origin = DEFAULT_CORPUS, "the default"
+    if not path.is_dir():
+        raise KGError(f"corpus folder {str(path)!r} (from {origin}) does not exist; pass --corpus DIR or set {CORPUS_ENV}")
+    return path
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """Typography-folded text, and for each of its characters the offset it came from."""
+    out: list[str] = []
+    origin: list[int] = []
+    in_space = False
+    for i, ch in enumerate(text):
+        ch = _FOLD.get(ch, ch)
+        if ch.isspace():
+            if in_space:
+                continue
+            in_space = True
+            out.append(" ")
+            origin.append(i)
+            continue
+        in_space = False
+        if ch == _ELLIPSIS:
+            out.append("...")
+            origin.extend((i, i, i))
+        else:
+            out.append(ch)
+            origin.append(i)
+    return "".join(out), origin
+
+
+def fold_quote(quote: str) -> str:
+    return fold(quote.strip())[0]
+
+
+@dataclass
+class Article:
+    id: str
+    path: Path
+    text: str
+    folded: str
+    origin: list[int]
+
+    def locate(self, quote: str) -> list[int]:
+        """Start offsets (in folded text) of every occurrence, up to two."""
+        needle = fold_quote(quote)
+        first = self.folded.find(needle)
+        if first < 0:
+            return []
+        second = self.folded.find(needle, first + 1)
+        return [first] if second < 0 else [first, second]
+
+    def span(self, folded_start: int, folded_length: int) -> tuple[int, int]:
+        start = self.origin[folded_start]
+        end = self.origin[folded_start + folded_length - 1] + 1
+        return start, end
+
+    def line_of(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
+
+
+def read_articles(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], list[Problem]]:
+    """Read every source's file, checking that it exists and its sha256 matches."""
+    articles: dict[str, Article] = {}
+    problems: list[Problem] = []
+    for source in catalog.sources.values():
+        path = corpus / source.record.file
+        if Path(source.record.file).name != source.record.file:
+            problems.append(source.where.problem("'file' is a file name inside the corpus folder, not a path", "file"))
+            continue
+        if not path.is_file():
+            problems.append(source.where.problem(f"{source.record.file} is not in the corpus folder {str(corpus)!r}", "file"))
+            continue
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != source.record.sha256:
+            problems.append(source.where.problem(f"sha256 does not match {source.record.file}: the file has {digest}; if the article changed on purpose, update the record", "sha256"))
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append(source.where.problem(f"{source.record.file} is not UTF-8 text", "file"))
+            continue
+        folded, origin = fold(text)
+        articles[source.id] = Article(source.id, path, text, folded, origin)
+    return articles, problems
+
+
+def verify_quotes(catalog: Catalog, corpus: Path) -> dict[str, Article]:
+    """Locate every evidence quote in its article and record where it is.
+
+    Raises DataError listing every missing or ambiguous quote and every
+    article that is missing or has changed.
+    """
+    articles, problems = read_articles(catalog, corpus)
+    for claim in catalog.claims:
+        for evidence in claim.evidence:
+            article = articles.get(evidence.source)
+            if article is None:
+                continue  # already reported against the source record
+            problem = _place(evidence, article)
+            if problem:
+                problems.append(problem)
+    if problems:
+        raise DataError(problems)
+    return articles
+
+
+def _place(evidence: Evidence, article: Article) -> Problem | None:
+    hits = article.locate(evidence.quote)
+    file = article.path.name
+    if not hits:
+        return evidence.where.problem(f"quote not found in {file}{_near_miss(evidence.quote, article)}", "quote")
+    if len(hits) > 1:
+        lines = ", ".join(str(article.line_of(article.origin[h])) for h in hits)
+        return evidence.where.problem(f"quote occurs more than once in {file} (lines {lines}); lengthen it so that it is unique", "quote")
+    start, end = article.span(hits[0], len(fold_quote(evidence.quote)))
+    evidence.start, evidence.end = start, end
+    evidence.exact = article.text[start:end]
+    evidence.prefix = article.text[max(0, start - CONTEXT):start]
+    evidence.suffix = article.text[end:end + CONTEXT]
+    return None
+
+
+def _near_miss(quote: str, article: Article) -> str:
+    """Say how much of the quote does match, to show where it goes wrong."""
+    needle = fold_quote(quote)
+    low, high = 0, len(needle)
+    while low < high:  # longest prefix of the quote found in the article
+        mid = (low + high + 1) // 2
+        if article.folded.find(needle[:mid]) >= 0:
+            low = mid
+        else:
+            high = mid - 1
+    if low < 12:
+        return "; check the source id and the wording"
+    at = article.folded.find(needle[:low])
+    article_next = article.folded[at + low:at + low + 20]
+    return f"; it matches up to {needle[max(0, low - 30):low]!r}, then the article has {article_next!r} where the quote has {needle[low:low + 20]!r}"

@@ -1,0 +1,57 @@
+"""Errors that reach the user as clean messages, never as tracebacks."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable
+
+
+class KGError(Exception):
+    """Base class for every error caused by the user's input or environment.
+
+    The CLI turns it into ``Error: <message>`` and exit status 1.
+    """
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One defect in the input, located in a file."""
+
+    path: str
+    line: int  # 1-based
+    col: int  # 1-based
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+class DataError(KGError):
+    """The data has one or more problems; all of them are listed at once."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = sorted(set(problems))
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{count} {noun} in the data")
+
+    def report(self) -> str:
+        lines = [str(p) for p in self.problems]
+        lines.append(str(self))
+        return "\n".join(lines)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean X?)' hint, or '' when nothing is close."""
+    choices = list(choices)
+    by_lower = {c.lower(): c for c in choices}
+    if word.lower() in by_lower:
+        return f" (did you mean {by_lower[word.lower()]!r}?)"
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
+    if not close:
+        close = [by_lower[m] for m in difflib.get_close_matches(word.lower(), list(by_lower), n=3, cutoff=0.6)]
+    if not close:
+        return ""
+    if len(close) == 1:
+        return f" (did you mean {close[0]!r}?)"
+    return " (did you mean " + ", ".join(repr(c) for c in close[:-1]) + f" or {close[-1]!r}?)"

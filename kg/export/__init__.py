@@ -1,0 +1,1 @@
+"""Output formats. Each module turns the compiled graph into files."""

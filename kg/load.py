@@ -1,0 +1,307 @@
+"""Load the curated data: strict YAML, then shapes, then references.
+
+Pass one parses every file and validates every record's shape. Pass two
+resolves what records point at: claim subjects and values, properties,
+qualifiers, evidence sources. Every problem found in either pass is reported
+in one go, each at the file, line and column where it can be fixed.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .errors import DataError, KGError, Problem, did_you_mean
+from .model import ClaimRecord, DataFile, EntityRecord, SourceRecord
+from .values import BadValue, Value, parse_value
+from .vocab import PropertyInfo, Vocabulary, load_vocabulary
+from .yamlsafe import YamlDocument, read_yaml
+
+RANKS = ("preferred", "normal", "deprecated")
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a record was written, resolved to a line only when needed."""
+
+    doc: YamlDocument
+    loc: tuple
+
+    def problem(self, message: str, *extra: str | int, key: bool = False) -> Problem:
+        return self.doc.problem(self.loc + tuple(extra), message, key=key)
+
+
+@dataclass(slots=True)
+class Source:
+    record: SourceRecord
+    where: Where
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+
+@dataclass(slots=True)
+class Entity:
+    record: EntityRecord
+    where: Where
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def type(self) -> str:
+        return self.record.type
+
+
+@dataclass(slots=True)
+class Evidence:
+    source: str
+    quote: str
+    where: Where
+    # Filled in by quote verification (kg.corpus).
+    start: int = -1
+    end: int = -1
+    exact: str = ""
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(slots=True)
+class Claim:
+    subject: str
+    property: PropertyInfo
+    value: Value
+    qualifiers: dict[str, Value]
+    rank: str
+    reason: str | None
+    evidence: list[Evidence]
+    where: Where
+
+    @property
+    def key(self) -> str:
+        """Identifies the claim: same key, same claim (and same IRI)."""
+        quals = ";".join(f"{k}={v.key}" for k, v in sorted(self.qualifiers.items()))
+        return f"{self.subject}\x1f{self.property.name}\x1f{self.value.key}\x1f{quals}"
+
+
+@dataclass
+class Catalog:
+    """Everything the data says, resolved and checked."""
+
+    vocab: Vocabulary
+    sources: dict[str, Source] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    claims: list[Claim] = field(default_factory=list)
+
+
+def data_files(path: Path) -> list[Path]:
+    """The YAML files of a data path: the file itself, or a folder's, sorted."""
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not files:
+            raise KGError(f"{path}: no .yaml files in this folder")
+        return files
+    raise KGError(f"{path}: no such file or folder (use --data to point at data/entities.yaml or a folder of YAML files)")
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def load(path: Path, vocab: Vocabulary | None = None) -> Catalog:
+    """Load and check the data at ``path``; raise DataError listing every problem."""
+    vocab = vocab or load_vocabulary()
+    problems: list[Problem] = []
+    parsed: list[tuple[YamlDocument, DataFile]] = []
+    for file in data_files(path):
+        doc = read_yaml(file, _display(file))
+        problems.extend(doc.problems)
+        if doc.data is None or doc.problems:
+            continue
+        if not isinstance(doc.data, dict):
+            problems.append(doc.problem((), "the top level must be a mapping with 'sources', 'entities' and/or 'claims'"))
+            continue
+        try:
+            parsed.append((doc, DataFile.model_validate(doc.data)))
+        except ValidationError as exc:
+            problems.extend(_shape_problems(doc, exc))
+    catalog = Catalog(vocab)
+    _resolve(catalog, parsed, problems)
+    if problems:
+        raise DataError(problems)
+    return catalog
+
+
+_RECORD_FIELDS = {
+    "sources": set(SourceRecord.model_fields),
+    "entities": set(EntityRecord.model_fields),
+    "claims": set(ClaimRecord.model_fields),
+    "evidence": {"source", "quote"},
+    None: set(DataFile.model_fields),
+}
+
+
+def _shape_problems(doc: YamlDocument, exc: ValidationError) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        kind = error["type"]
+        field_name = loc[-1] if loc else ""
+        if kind == "extra_forbidden":
+            section = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), None)
+            allowed = _RECORD_FIELDS.get(section, set())
+            message = f"unknown field '{field_name}'{did_you_mean(str(field_name), allowed)}"
+            if allowed:
+                message += f"; allowed: {', '.join(sorted(allowed))}"
+            problems.append(doc.problem(loc, message, key=True))
+        elif kind == "missing":
+            problems.append(doc.problem(loc[:-1], f"missing field '{field_name}'"))
+        elif kind == "too_short" and field_name == "evidence":
+            problems.append(doc.problem(loc, "a claim needs at least one piece of evidence: a list of {source, quote}"))
+        elif kind == "literal_error":
+            expected = error["ctx"]["expected"]
+            problems.append(doc.problem(loc, f"'{field_name}' must be one of {expected}; got {error['input']!r}"))
+        elif kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+            want = {"list_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping")
+            problems.append(doc.problem(loc, f"'{field_name}' must be {want}"))
+        elif kind == "string_pattern_mismatch" and field_name == "wikidata":
+            problems.append(doc.problem(loc, f"wikidata id must look like Q12345; got {error['input']!r}"))
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+            where = f"'{field_name}' " if isinstance(field_name, str) and field_name else ""
+            problems.append(doc.problem(loc, f"{where}{message[0].lower()}{message[1:]}" if message else where))
+    return problems
+
+
+def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], problems: list[Problem]) -> None:
+    vocab = catalog.vocab
+    first_seen: dict[tuple[str, str], Where] = {}
+
+    def register(table: dict, kind: str, item, where: Where) -> None:
+        previous = first_seen.get((kind, item.id))
+        if previous is not None:
+            line, col = previous.doc.locate(previous.loc + ("id",))
+            problems.append(where.problem(f"duplicate {kind} id '{item.id}' (first defined at {previous.doc.path}:{line}:{col})", "id"))
+            return
+        first_seen[(kind, item.id)] = where
+        table[item.id] = item
+
+    for doc, data in parsed:
+        for i, record in enumerate(data.sources):
+            register(catalog.sources, "source", Source(record, Where(doc, ("sources", i))), Where(doc, ("sources", i)))
+        for i, record in enumerate(data.entities):
+            register(catalog.entities, "entity", Entity(record, Where(doc, ("entities", i))), Where(doc, ("entities", i)))
+
+    entity_ids = catalog.entities
+    actor_types = vocab.actor_types
+    for entity in catalog.entities.values():
+        if entity.type not in actor_types:
+            problems.append(entity.where.problem(f"unknown type '{entity.type}'{did_you_mean(entity.type, actor_types)}", "type"))
+    for source in catalog.sources.values():
+        publisher = source.record.publisher
+        if publisher and publisher not in entity_ids:
+            problems.append(source.where.problem(_unknown_entity(publisher, entity_ids), "publisher"))
+        if source.record.date:
+            try:
+                parse_value("date", source.record.date)
+            except BadValue as exc:
+                problems.append(source.where.problem(str(exc), "date"))
+
+    seen_claims: dict[str, Where] = {}
+    for doc, data in parsed:
+        for i, record in enumerate(data.claims):
+            claim = _resolve_claim(catalog, record, Where(doc, ("claims", i)), problems)
+            if claim is None:
+                continue
+            previous = seen_claims.get(claim.key)
+            if previous is not None:
+                line, col = previous.doc.locate(previous.loc)
+                problems.append(claim.where.problem(f"the same claim is already stated at {previous.doc.path}:{line}:{col}; add this evidence to that claim instead"))
+                continue
+            seen_claims[claim.key] = claim.where
+            catalog.claims.append(claim)
+
+
+def _unknown_entity(name: str, entities) -> str:
+    return f"unknown entity '{name}'{did_you_mean(name, entities)}"
+
+
+def _resolve_claim(catalog: Catalog, record: ClaimRecord, where: Where, problems: list[Problem]) -> Claim | None:
+    vocab = catalog.vocab
+    ok = True
+    subject = catalog.entities.get(record.subject)
+    if subject is None:
+        problems.append(where.problem(_unknown_entity(record.subject, catalog.entities), "subject"))
+        ok = False
+    prop = vocab.properties.get(record.property)
+    if prop is None:
+        problems.append(where.problem(f"unknown property '{record.property}'{did_you_mean(record.property, vocab.properties)}", "property"))
+        return None
+    if subject is not None and not vocab.is_a(subject.type, prop.domain):
+        problems.append(where.problem(f"'{record.property}' applies to a {prop.domain}, but '{subject.id}' is a {subject.type}", "subject"))
+        ok = False
+
+    value = _resolve_value(catalog, prop, record.value, where, ("value",), problems)
+    ok = ok and value is not None
+
+    qualifiers: dict[str, Value] = {}
+    for name, raw in record.qualifiers.items():
+        qual = vocab.qualifiers.get(name)
+        if qual is None:
+            problems.append(where.problem(f"unknown qualifier '{name}'{did_you_mean(name, vocab.qualifiers)}; known: {', '.join(vocab.qualifiers)}", "qualifiers", name, key=True))
+            ok = False
+            continue
+        parsed = _resolve_value(catalog, qual, raw, where, ("qualifiers", name), problems)
+        if parsed is None:
+            ok = False
+        elif not (qual.kind == "boolean" and parsed.lexical == "false"):
+            qualifiers[name] = parsed
+
+    evidence = []
+    for i, item in enumerate(record.evidence):
+        if item.source not in catalog.sources:
+            problems.append(where.problem(f"unknown source '{item.source}'{did_you_mean(item.source, catalog.sources)}", "evidence", i, "source"))
+            ok = False
+        evidence.append(Evidence(item.source, item.quote, Where(where.doc, where.loc + ("evidence", i))))
+    if not ok:
+        return None
+    return Claim(record.subject, prop, value, qualifiers, record.rank, record.reason, evidence, where)
+
+
+def _resolve_value(catalog: Catalog, prop: PropertyInfo, raw: str, where: Where, loc: tuple, problems: list[Problem]) -> Value | None:
+    try:
+        value = parse_value(prop.kind, raw, catalog.vocab.units)
+    except BadValue as exc:
+        problems.append(where.problem(f"'{prop.name}' takes {_KIND_NOUN[prop.kind]}: {exc}", *loc))
+        return None
+    if prop.kind == "entity":
+        target = catalog.entities.get(value.lexical)
+        if target is None:
+            problems.append(where.problem(_unknown_entity(value.lexical, catalog.entities), *loc))
+            return None
+        if not catalog.vocab.is_a(target.type, prop.range):
+            problems.append(where.problem(f"'{prop.name}' points at a {prop.range}, but '{target.id}' is a {target.type}", *loc))
+            return None
+    return value
+
+
+_KIND_NOUN = {
+    "entity": "an entity id",
+    "text": "text",
+    "count": "a count",
+    "date": "a date",
+    "amount": "an amount",
+    "quantity": "a quantity",
+    "duration": "a duration",
+    "boolean": "true or false",
+}
+

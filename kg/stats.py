@@ -1,0 +1,77 @@
+"""Counts a curator checks after a build, and the disagreements between sources."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .load import Catalog, Claim
+
+
+@dataclass
+class Conflict:
+    """Claims about one subject and one single-valued property whose values differ."""
+
+    subject: str
+    property: str
+    claims: list[Claim]
+
+    @property
+    def values(self) -> list[str]:
+        return sorted({claim.value.display() for claim in self.claims})
+
+
+def conflicts(catalog: Catalog) -> list[Conflict]:
+    """Single-valued properties stated with different values.
+
+    "less than $6 million" and "$6 million" disagree as much as "$5.6 million"
+    and "$6 million" do, so a bound counts as part of the value; "around"
+    does not, since "around 2,000" and "2,000" tell the same story.
+    """
+    groups: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for claim in catalog.claims:
+        if claim.property.single_valued:
+            groups[(claim.subject, claim.property.name)].append(claim)
+    found = []
+    for (subject, prop), claims in sorted(groups.items()):
+        if len({_reading(claim) for claim in claims}) > 1:
+            found.append(Conflict(subject, prop, claims))
+    return found
+
+
+def _reading(claim: Claim) -> tuple:
+    bounds = tuple(sorted(k for k in claim.qualifiers if k in ("upperBound", "lowerBound")))
+    return (claim.value.key, bounds)
+
+
+def stats(catalog: Catalog) -> dict:
+    """Entities by type, claims by property, claims per source, and conflicts."""
+    per_source: Counter = Counter()
+    for claim in catalog.claims:
+        for source in {ev.source for ev in claim.evidence}:
+            per_source[source] += 1
+    return {
+        "entities": len(catalog.entities),
+        "claims": len(catalog.claims),
+        "evidence": sum(len(claim.evidence) for claim in catalog.claims),
+        "sources": len(catalog.sources),
+        "entities_by_type": dict(sorted(Counter(e.type for e in catalog.entities.values()).items())),
+        "claims_by_property": dict(sorted(Counter(c.property.name for c in catalog.claims).items())),
+        "claims_by_rank": dict(sorted(Counter(c.rank for c in catalog.claims).items())),
+        "claims_per_source": {sid: per_source.get(sid, 0) for sid in sorted(catalog.sources)},
+        "conflicts": [
+            {
+                "subject": c.subject,
+                "property": c.property,
+                "values": [
+                    {
+                        "value": claim.value.display(),
+                        "qualifiers": {k: v.display() for k, v in sorted(claim.qualifiers.items())},
+                        "rank": claim.rank,
+                        "sources": sorted({ev.source for ev in claim.evidence}),
+                    }
+                    for claim in sorted(c.claims, key=lambda cl: (cl.value.key, sorted(cl.qualifiers)))
+                ],
+            }
+            for c in conflicts(catalog)
+        ],
+    }

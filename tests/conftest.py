@@ -1,0 +1,42 @@
+"""Shared fixtures: the real corpus, and the real data built once per session."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _corpus() -> Path:
+    path = Path(os.environ.get("KG_CORPUS", ROOT.parent / "shared" / "corpus"))
+    if not path.is_dir():
+        pytest.exit(f"corpus not found at {path}; set KG_CORPUS", returncode=2)
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return _corpus()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, corpus_dir):
+    """The real data, built into a temporary export folder."""
+    from kg.build import build
+
+    out = tmp_path_factory.mktemp("export")
+    result = build(DATA, corpus_dir, out)
+    result.out = out
+    return result
+
+
+@pytest.fixture(scope="session")
+def store(built):
+    """The built graph in pyoxigraph."""
+    from kg.store import open_store
+
+    return open_store(built.out)
