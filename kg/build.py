@@ -46,14 +46,27 @@ def check(data: Path = DEFAULT_DATA, corpus: str | Path | None = None, base: str
     return BuildResult(catalog, articles, quads, timings=timings)
 
 
+def exporters() -> dict:
+    """File name -> function(result, base) returning the file's text.
+
+    Every output format registers here; `kg build` writes them all.
+    """
+    from .export import rdf
+
+    return {
+        "kg.nq": lambda result, base: rdf.write_nquads(result.quads, base),
+        "kg.ttl": lambda result, base: rdf.write_turtle(result.quads, base),
+        "kg.jsonld": lambda result, base: rdf.write_jsonld(result.quads, base),
+    }
+
+
 def build(data: Path = DEFAULT_DATA, corpus: str | Path | None = None, out: Path = DEFAULT_OUT, base: str = DEFAULT_BASE) -> BuildResult:
     """Check the data, then replace the exports in ``out`` all at once."""
     from .export.files import replace_files
-    from .export.rdf import WRITERS
 
     result = check(data, corpus, base)
     with _Timer(result.timings, "serialise"):
-        contents = {name: writer(result.quads, base) for name, writer in WRITERS.items()}
+        contents = {name: export(result, base) for name, export in exporters().items()}
     with _Timer(result.timings, "write"):
         result.written = replace_files(Path(out), contents)
     return result

@@ -175,5 +175,9 @@ def _stats_table(figures: dict) -> str:
     return "\n".join(lines)
 
 
+# Commands of other stages live in their own modules; register them here,
+# one line each. Their modules import heavy libraries inside the commands.
+
+
 def main():  # pragma: no cover - console script entry point
     cli()

@@ -132,9 +132,3 @@ def write_jsonld(quads: Sequence[Quad], base: str) -> str:
     context = json.dumps({"@context": dict(sorted(prefixes.items()))}, indent=2)[:-2]
     return context + ',\n  "@graph": [\n  ' + ",\n  ".join(entries) + "\n  ]\n}\n"
 
-
-WRITERS = {
-    "kg.nq": write_nquads,
-    "kg.ttl": write_turtle,
-    "kg.jsonld": write_jsonld,
-}
