@@ -1,0 +1,214 @@
+"""Queries run in worker processes that can be killed at the time limit.
+
+pyoxigraph cannot cancel a running query, so each query runs in a child
+process (``python -m kg.serve.worker EXPORT``) that holds the store, loaded
+once. The server talks to it over its stdin / stdout with length-prefixed
+JSON frames. When a query overruns its time limit the child is killed and a
+fresh one is started, so the server itself never blocks.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import struct
+import sys
+import time
+from dataclasses import dataclass
+
+_LEN = struct.Struct(">I")
+
+
+@dataclass
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+    truncated: bool = False
+    code: str = ""
+
+
+class Busy(Exception):
+    """No worker is free and the queue is full."""
+
+
+class TimedOut(Exception):
+    """The query ran past the time limit; its worker was killed."""
+
+
+# -- the child process ---------------------------------------------------------
+
+def _execute(store, request: dict) -> tuple[dict, bytes]:
+    import pyoxigraph
+
+    from .results import CONTENT_TYPES, write_boolean, write_solutions, write_triples
+
+    options = {}
+    if request.get("default") is not None or request.get("named") is not None:
+        options["default_graph"] = [pyoxigraph.NamedNode(g) for g in request.get("default") or []]
+        options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in request.get("named") or []]
+    else:
+        options["use_default_graph_as_union"] = True
+    fmt, cap = request["format"], request["cap"]
+    try:
+        result = store.query(request["query"], base_iri=request.get("base"), **options)
+        truncated = False
+        if isinstance(result, pyoxigraph.QueryBoolean):
+            body = write_boolean(bool(result), fmt)
+        elif isinstance(result, pyoxigraph.QuerySolutions):
+            body, truncated = write_solutions(result, fmt, cap)
+        else:
+            body, truncated = write_triples(result, fmt, cap, request.get("prefixes"))
+    except SyntaxError as exc:
+        message = str(exc).splitlines()[0] if str(exc) else "syntax error"
+        return {"status": 400, "code": "bad_query", "message": f"the query does not parse: {message}"}, b""
+    except Exception as exc:  # noqa: BLE001 - evaluation errors become a 500 without details of the server
+        return {"status": 500, "code": "query_failed", "message": f"the query failed: {type(exc).__name__}"}, b""
+    return {"status": 200, "type": CONTENT_TYPES[fmt], "truncated": truncated}, body
+
+
+def _read_frame(stream) -> bytes | None:
+    head = stream.read(4)
+    if len(head) < 4:
+        return None
+    return stream.read(_LEN.unpack(head)[0])
+
+
+def _write_frame(stream, data: bytes) -> None:
+    stream.write(_LEN.pack(len(data)) + data)
+
+
+def main(argv: list[str] | None = None) -> None:  # pragma: no cover - runs in the child
+    from ..store import open_store
+
+    export = (argv or sys.argv[1:])[0]
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing else may write to the frame channel
+    store = open_store(export)
+    graphs = sorted(g.value for g in store.named_graphs())
+    _write_frame(stdout, json.dumps({"ready": True, "graphs": graphs, "triples": len(store)}).encode())
+    stdout.flush()
+    while (frame := _read_frame(stdin)) is not None:
+        head, body = _execute(store, json.loads(frame))
+        _write_frame(stdout, json.dumps(head).encode())
+        _write_frame(stdout, body)
+        stdout.flush()
+
+
+# -- the server side -----------------------------------------------------------
+
+class Worker:
+    def __init__(self, process: asyncio.subprocess.Process):
+        self.process = process
+
+    @classmethod
+    async def start(cls, export: str) -> tuple["Worker", dict]:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "kg.serve.worker", export,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=None,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        worker = cls(process)
+        hello = json.loads(await worker._read())
+        return worker, hello
+
+    async def _read(self) -> bytes:
+        head = await self.process.stdout.readexactly(4)
+        return await self.process.stdout.readexactly(_LEN.unpack(head)[0])
+
+    async def ask(self, request: dict) -> tuple[dict, bytes]:
+        data = json.dumps(request).encode()
+        self.process.stdin.write(_LEN.pack(len(data)) + data)
+        await self.process.stdin.drain()
+        head = json.loads(await self._read())
+        return head, await self._read()
+
+    def kill(self) -> None:
+        if self.process.returncode is None:
+            self.process.kill()
+
+
+class Pool:
+    """A few workers, a bounded queue, and a time limit on every query."""
+
+    def __init__(self, export: str, size: int = 2, queue: int = 32, timeout: float = 10.0):
+        self.export = str(export)
+        self.size = size
+        self.queue_limit = queue
+        self.timeout = timeout
+        self.graphs: frozenset[str] = frozenset()
+        self.triples = 0
+        self._idle: asyncio.Queue | None = None
+        self._waiting = 0
+        self._workers: set[Worker] = set()
+        self._started: asyncio.Task | None = None
+        self._respawns: set[asyncio.Task] = set()
+
+    async def start(self) -> None:
+        if self._started is None:
+            self._started = asyncio.ensure_future(self._start())
+        await asyncio.shield(self._started)
+
+    async def _start(self) -> None:
+        self._idle = asyncio.Queue()
+        started = await asyncio.gather(*(Worker.start(self.export) for _ in range(self.size)))
+        for worker, hello in started:
+            self.graphs = frozenset(hello["graphs"])
+            self.triples = hello["triples"]
+            self._workers.add(worker)
+            self._idle.put_nowait(worker)
+
+    async def close(self) -> None:
+        for task in self._respawns:
+            task.cancel()
+        for worker in list(self._workers):
+            worker.kill()
+            await worker.process.wait()
+        self._workers.clear()
+
+    @property
+    def busy(self) -> int:
+        return self.size - (self._idle.qsize() if self._idle else 0)
+
+    async def run(self, request: dict) -> tuple[dict, bytes]:
+        """Run one request on a free worker, within the time limit."""
+        await self.start()
+        if self._idle.empty() and self._waiting >= self.queue_limit:
+            raise Busy()
+        deadline = time.monotonic() + self.timeout
+        self._waiting += 1
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), timeout=self.timeout)
+        except asyncio.TimeoutError:
+            raise Busy() from None
+        finally:
+            self._waiting -= 1
+        try:
+            answer = await asyncio.wait_for(worker.ask(request), timeout=max(deadline - time.monotonic(), 0.05))
+        except (asyncio.TimeoutError, asyncio.CancelledError, OSError, asyncio.IncompleteReadError) as exc:
+            self._replace(worker)
+            if isinstance(exc, asyncio.CancelledError):
+                raise
+            if isinstance(exc, asyncio.TimeoutError):
+                raise TimedOut() from None
+            return {"status": 500, "code": "query_failed", "message": "the query stopped the worker running it"}, b""
+        self._idle.put_nowait(worker)
+        return answer
+
+    def _replace(self, worker: Worker) -> None:
+        worker.kill()
+        self._workers.discard(worker)
+
+        async def respawn():
+            await worker.process.wait()
+            fresh, _ = await Worker.start(self.export)
+            self._workers.add(fresh)
+            self._idle.put_nowait(fresh)
+
+        task = asyncio.ensure_future(respawn())
+        self._respawns.add(task)
+        task.add_done_callback(self._respawns.discard)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
