@@ -177,9 +177,10 @@ def _stats_table(figures: dict) -> str:
 
 # Commands of other stages live in their own modules; register them here,
 # one line each. Their modules import heavy libraries inside the commands.
-from .cli_serve import serve  # noqa: E402
+from .cli_serve import push, serve  # noqa: E402
 
 cli.add_command(serve)
+cli.add_command(push)
 
 
 def main():  # pragma: no cover - console script entry point

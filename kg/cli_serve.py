@@ -47,3 +47,37 @@ def serve(export, host, port, timeout, workers, queue, row_limit, max_query_byte
                      row_limit=row_limit, max_query_bytes=max_query_bytes)
     click.echo(f"Serving {export}/ on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
     uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info" if access_log else "warning")
+
+
+@click.command()
+@EXPORT
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph), "
+                   "http://localhost:3030/ds/data (Fuseki).")
+@click.option("--graph", default=None, metavar="IRI", help="Put everything into this one named graph instead of "
+              "the default graph plus one graph per source.")
+@click.option("--replace", is_flag=True, help="Replace each graph (PUT) instead of adding to it (POST); a re-push is idempotent.")
+@click.option("--auth", type=click.Choice(["none", "basic", "bearer"]), default="none", show_default=True,
+              help="Authentication. Secrets come from the environment only: KG_PUSH_TOKEN (bearer), "
+                   "KG_PUSH_USER and KG_PUSH_PASSWORD (basic).")
+@click.option("--timeout", type=click.FloatRange(1), default=300.0, show_default=True, help="Seconds to wait for each request.")
+@_fail_cleanly
+def push(export, endpoint, graph, replace, auth, timeout):
+    """Send the built graph to a SPARQL 1.1 Graph Store Protocol store.
+
+    Works with Apache Jena Fuseki, GraphDB, Virtuoso, Amazon Neptune and
+    Oxigraph server. The default graph and each source's named graph are
+    sent as they are in export/kg.nq.
+
+    \b
+    Examples:
+      kg push --endpoint http://localhost:7878/store --replace
+      KG_PUSH_USER=admin KG_PUSH_PASSWORD=... kg push --endpoint http://localhost:3030/kg/data --auth basic
+      kg push --endpoint http://localhost:7878/store --graph https://example.org/ai-race --replace
+    """
+    from .push import push as run_push
+
+    result = run_push(export, endpoint, graph=graph, replace=replace, auth=auth, timeout=timeout)
+    for name, count in result.graphs:
+        click.echo(f"{result.method} {name}: {count} triples", err=True)
+    click.echo(f"Pushed {result.triples} triples in {len(result.graphs)} graphs to {endpoint}", err=True)

@@ -58,11 +58,13 @@ def live_kg_serve(export, *options: str):
 @contextlib.contextmanager
 def canary():
     """An HTTP server on loopback that records every request it receives."""
-    hits: list[str] = []
+    hits: list[dict] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def _record(self):
-            hits.append(f"{self.command} {self.path}")
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            hits.append({"request": f"{self.command} {self.path}", "authorization": self.headers.get("Authorization")})
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")
             self.end_headers()
@@ -93,3 +95,21 @@ def assert_error(response, status: int) -> dict:
     text = response.text
     assert "Traceback" not in text and "/work/" not in text and ".py" not in text and "/tmp/" not in text
     return body["error"]
+
+
+@contextlib.contextmanager
+def oxigraph_server(location, read_only: bool = False):
+    """A real Oxigraph server (PyPI `oxigraph`) on an ephemeral loopback port."""
+    import shutil
+
+    binary = shutil.which("oxigraph") or str(__import__("pathlib").Path(sys.executable).parent / "oxigraph")
+    port = free_port()
+    command = [binary, "serve-read-only" if read_only else "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url + "/query?query=ASK%7B%7D", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
