@@ -175,6 +175,28 @@ def _stats_table(figures: dict) -> str:
     return "\n".join(lines)
 
 
+@cli.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--entities", type=click.IntRange(min=10), default=100_000, show_default=True, help="How many entities to generate.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; the same seed gives the same files.")
+@_fail_cleanly
+def synth(out, entities, seed):
+    """Write synthetic data and corpus for benchmarks.
+
+    Writes OUT/data/entities.yaml and OUT/corpus/ in the shape of the real
+    data, about ten triples per entity.
+
+    \b
+    Examples:
+      kg synth /tmp/synth --entities 100000
+      kg build --data /tmp/synth/data --corpus /tmp/synth/corpus --out /tmp/synth/export
+    """
+    from .synthetic import generate
+
+    data_dir, corpus_dir = generate(out, entities, seed)
+    click.echo(f"Wrote {data_dir} and {corpus_dir}", err=True)
+
+
 # Commands of other stages live in their own modules; register them here,
 # one line each. Their modules import heavy libraries inside the commands.
 

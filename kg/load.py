@@ -14,10 +14,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .errors import DataError, KGError, Problem, did_you_mean
-from .model import ClaimRecord, DataFile, EntityRecord, SourceRecord
+from .model import ClaimRecord, DataFile, EntityRecord, SourceRecord, suggest_id
 from .values import BadValue, Value, parse_value
 from .vocab import PropertyInfo, Vocabulary, load_vocabulary
-from .yamlsafe import YamlDocument, read_yaml
+from .yamlsafe import YamlDocument, coerced_meaning, read_yaml
 
 RANKS = ("preferred", "normal", "deprecated")
 
@@ -125,11 +125,15 @@ def load(path: Path, vocab: Vocabulary | None = None) -> Catalog:
     for file in data_files(path):
         doc = read_yaml(file, _display(file))
         problems.extend(doc.problems)
-        if doc.data is None or doc.problems:
+        if doc.problems:
+            continue
+        if doc.data is None:
+            problems.append(Problem(doc.path, 1, 1, "the file is empty; expected a mapping with 'sources', 'entities' and/or 'claims'"))
             continue
         if not isinstance(doc.data, dict):
             problems.append(doc.problem((), "the top level must be a mapping with 'sources', 'entities' and/or 'claims'"))
             continue
+        problems.extend(_coerced_problems(doc, vocab))
         try:
             parsed.append((doc, DataFile.model_validate(doc.data)))
         except ValidationError as exc:
@@ -139,6 +143,19 @@ def load(path: Path, vocab: Vocabulary | None = None) -> Catalog:
     if problems:
         raise DataError(problems)
     return catalog
+
+
+def _coerced_problems(doc: YamlDocument, vocab: Vocabulary) -> list[Problem]:
+    """Unquoted NO, off, ~ ... are refused except where a boolean is expected."""
+    boolean_keys = {name for name, q in vocab.qualifiers.items() if q.kind == "boolean"}
+    problems = []
+    for key, value, line, col in doc.coerced:
+        if key in boolean_keys and value in ("true", "false"):
+            continue
+        meaning = coerced_meaning(value)
+        hint = "; write true or false" if key in boolean_keys else f'; put it in quotes: "{value}"'
+        problems.append(Problem(doc.path, line, col, f"unquoted {value!r} is read as {meaning} by YAML 1.1 tools{hint}"))
+    return problems
 
 
 _RECORD_FIELDS = {
@@ -173,13 +190,27 @@ def _shape_problems(doc: YamlDocument, exc: ValidationError) -> list[Problem]:
         elif kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
             want = {"list_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping")
             problems.append(doc.problem(loc, f"'{field_name}' must be {want}"))
-        elif kind == "string_pattern_mismatch" and field_name == "wikidata":
-            problems.append(doc.problem(loc, f"wikidata id must look like Q12345; got {error['input']!r}"))
+        elif kind == "string_pattern_mismatch":
+            problems.append(doc.problem(loc, _pattern_message(str(field_name), str(error["input"]))))
+        elif kind == "string_type":
+            got = {dict: "a mapping", list: "a list"}.get(type(error["input"]), "nothing")
+            problems.append(doc.problem(loc, f"'{field_name}' must be a single value, got {got}"))
+        elif kind == "string_too_short":
+            problems.append(doc.problem(loc, f"'{field_name}' must not be empty"))
         else:
             message = error["msg"].removeprefix("Value error, ")
             where = f"'{field_name}' " if isinstance(field_name, str) and field_name else ""
             problems.append(doc.problem(loc, f"{where}{message[0].lower()}{message[1:]}" if message else where))
     return problems
+
+
+def _pattern_message(field_name: str, value: str) -> str:
+    if field_name == "sha256":
+        return "sha256 must be 64 lowercase hexadecimal digits (run: sha256sum FILE)"
+    if field_name == "wikidata":
+        return f"wikidata id must look like Q12345; got {value!r}"
+    return (f"id {value!r} is not safe in an IRI; use lowercase letters, digits, '-', '.' and '_', "
+            f"e.g. {suggest_id(value)!r}")
 
 
 def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], problems: list[Problem]) -> None:
