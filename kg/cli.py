@@ -51,6 +51,10 @@ def data_options(func):
     return func
 
 
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
 def _base(base: str | None) -> str:
     from .terms import DEFAULT_BASE
 
@@ -93,8 +97,8 @@ def build(data, corpus, base, out):
     catalog = result.catalog
     total = sum(result.timings.values())
     click.echo(
-        f"Built {len(catalog.entities)} entities, {len(catalog.claims)} claims and "
-        f"{len(result.quads)} quads from {len(catalog.sources)} sources into {out}/ in {total:.2f}s",
+        f"Built {_count(len(catalog.entities), 'entity', 'entities')}, {_count(len(catalog.claims), 'claim')} and "
+        f"{_count(len(result.quads), 'quad')} from {_count(len(catalog.sources), 'source')} into {out}/ in {total:.2f}s",
         err=True,
     )
 

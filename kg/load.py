@@ -7,7 +7,6 @@ in one go, each at the file, line and column where it can be fixed.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,20 +109,13 @@ def data_files(path: Path) -> list[Path]:
     raise KGError(f"{path}: no such file or folder (use --data to point at data/entities.yaml or a folder of YAML files)")
 
 
-def _display(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
 def load(path: Path, vocab: Vocabulary | None = None) -> Catalog:
     """Load and check the data at ``path``; raise DataError listing every problem."""
     vocab = vocab or load_vocabulary()
     problems: list[Problem] = []
     parsed: list[tuple[YamlDocument, DataFile]] = []
     for file in data_files(path):
-        doc = read_yaml(file, _display(file))
+        doc = read_yaml(file, str(file))  # as the user named it
         problems.extend(doc.problems)
         if doc.problems:
             continue
@@ -138,11 +130,37 @@ def load(path: Path, vocab: Vocabulary | None = None) -> Catalog:
             parsed.append((doc, DataFile.model_validate(doc.data)))
         except ValidationError as exc:
             problems.extend(_shape_problems(doc, exc))
+            # Keep the records that are well formed, so that their references
+            # are checked in this same run rather than after the next fix.
+            parsed.append((doc, _valid_records(doc.data)))
     catalog = Catalog(vocab)
     _resolve(catalog, parsed, problems)
     if problems:
         raise DataError(problems)
     return catalog
+
+
+_RECORD_MODELS = {"sources": SourceRecord, "entities": EntityRecord, "claims": ClaimRecord}
+
+
+def _valid_records(data: dict) -> DataFile:
+    """The records of a file that fails validation as a whole and pass alone.
+
+    Indexes are kept (a placeholder stands for each bad record) so that
+    positions still resolve.
+    """
+    kept: dict[str, list] = {}
+    for section, model in _RECORD_MODELS.items():
+        records = data.get(section)
+        if not isinstance(records, list):
+            continue
+        kept[section] = []
+        for raw in records:
+            try:
+                kept[section].append(model.model_validate(raw))
+            except ValidationError:
+                kept[section].append(None)
+    return DataFile.model_construct(**kept)
 
 
 def _coerced_problems(doc: YamlDocument, vocab: Vocabulary) -> list[Problem]:
@@ -228,8 +246,12 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
 
     for doc, data in parsed:
         for i, record in enumerate(data.sources):
+            if record is None:
+                continue
             register(catalog.sources, "source", Source(record, Where(doc, ("sources", i))), Where(doc, ("sources", i)))
         for i, record in enumerate(data.entities):
+            if record is None:
+                continue
             register(catalog.entities, "entity", Entity(record, Where(doc, ("entities", i))), Where(doc, ("entities", i)))
 
     entity_ids = catalog.entities
@@ -250,6 +272,8 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
     seen_claims: dict[str, Where] = {}
     for doc, data in parsed:
         for i, record in enumerate(data.claims):
+            if record is None:
+                continue
             claim = _resolve_claim(catalog, record, Where(doc, ("claims", i)), problems)
             if claim is None:
                 continue
