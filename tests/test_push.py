@@ -13,7 +13,10 @@ from kg.store import sparql_prologue
 from .serve_support import canary, oxigraph_server
 
 COUNT_PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g ORDER BY ?g"
-LABELS = sparql_prologue() + "SELECT ?e ?label WHERE { GRAPH ?g { ?c kg:subject ?e } ?e rdfs:label ?label } ORDER BY ?e ?label"
+# default graph (entities, claims) joined with the source graphs (evidence)
+LABELS = sparql_prologue() + """SELECT ?e ?label ?g ?quote WHERE {
+    ?c kg:subject ?e . ?e rdfs:label ?label .
+    GRAPH ?g { ?c prov:wasDerivedFrom ?ev . ?ev oa:hasSelector/oa:exact ?quote } } ORDER BY ?e ?g ?quote"""
 
 
 def remote_rows(url: str, query: str) -> list[tuple]:
