@@ -98,13 +98,13 @@ def assert_error(response, status: int) -> dict:
 
 
 @contextlib.contextmanager
-def oxigraph_server(location, read_only: bool = False):
+def oxigraph_server(location, read_only: bool = False, options: tuple[str, ...] = ()):
     """A real Oxigraph server (PyPI `oxigraph`) on an ephemeral loopback port."""
     import shutil
 
     binary = shutil.which("oxigraph") or str(__import__("pathlib").Path(sys.executable).parent / "oxigraph")
     port = free_port()
-    command = [binary, "serve-read-only" if read_only else "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    command = [binary, "serve-read-only" if read_only else "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *options]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
