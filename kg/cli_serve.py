@@ -42,11 +42,13 @@ def serve(export, host, port, timeout, workers, queue, row_limit, max_query_byte
     import uvicorn
 
     from .serve.app import create_app
+    from .serve.http import protocol
 
     app = create_app(export, base=_base(base), timeout=timeout, workers=workers, queue=queue,
                      row_limit=row_limit, max_query_bytes=max_query_bytes)
     click.echo(f"Serving {export}/ on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
-    uvicorn.run(app, host=host, port=port, access_log=access_log, log_level="info" if access_log else "warning")
+    uvicorn.run(app, host=host, port=port, http=protocol(), access_log=access_log,
+                log_level="info" if access_log else "warning")
 
 
 @click.command()

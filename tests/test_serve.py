@@ -237,3 +237,22 @@ def test_missing_export_is_a_clean_error(tmp_path):
 
     with pytest.raises(KGError, match="kg build"):
         create_app(tmp_path)
+
+
+def test_a_worker_that_dies_is_replaced(built):
+    """A crash in a worker (as pyoxigraph's stack overflow would be) costs at most that query."""
+    import time
+
+    with TestClient(create_app(built.out, workers=1)) as solo:
+        [worker] = list(solo.app.state.pool._workers)
+        worker.process.kill()
+        first = solo.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+        if first.status_code != 200:
+            assert_error(first, 500)
+        for _ in range(100):
+            again = solo.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+            if again.status_code == 200:
+                break
+            time.sleep(0.1)
+        assert again.status_code == 200 and again.json()["boolean"] is True
+        assert solo.app.state.pool._workers and worker not in solo.app.state.pool._workers

@@ -113,8 +113,10 @@ async def _run(request: Request, job: dict) -> tuple[dict, bytes]:
     settings: Settings = request.app.state.settings
     try:
         head, body = await pool.run(job)
-    except Busy:
-        raise guard.Refused(429, "busy", "too many queries at once; retry shortly") from None
+    except Busy as exc:
+        if exc.status == 429:
+            raise guard.Refused(429, "busy", "too many queries at once; retry shortly") from None
+        raise guard.Refused(503, "busy", "no worker came free within the time limit; retry shortly") from None
     except TimedOut:
         raise guard.Refused(503, "timeout", f"the query ran past the time limit of {settings.timeout:g} s and was stopped") from None
     if head["status"] != 200:
