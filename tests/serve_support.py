@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 
@@ -35,24 +37,30 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60.0) ->
 
 
 @contextlib.contextmanager
+def running(command: list[str], probe: str, timeout: float = 60.0):
+    """A server process, up once ``probe`` answers; stopped on exit."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_up(probe, process, timeout)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextlib.contextmanager
 def live_kg_serve(export, *options: str):
     """`kg serve` on an ephemeral loopback port; yields its base URL."""
     port = free_port()
     command = [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--export", str(export),
                "--port", str(port), "--no-access-log", *options]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url + "/health", process)
+    with running(command, url + "/health"):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stderr.close()
 
 
 @contextlib.contextmanager
@@ -97,19 +105,17 @@ def assert_error(response, status: int) -> dict:
     return body["error"]
 
 
+def tool(name: str) -> str:
+    """A console script of this environment (oxigraph, rdflib-endpoint)."""
+    return shutil.which(name) or str(Path(sys.executable).parent / name)
+
+
 @contextlib.contextmanager
 def oxigraph_server(location, read_only: bool = False, options: tuple[str, ...] = ()):
     """A real Oxigraph server (PyPI `oxigraph`) on an ephemeral loopback port."""
-    import shutil
-
-    binary = shutil.which("oxigraph") or str(__import__("pathlib").Path(sys.executable).parent / "oxigraph")
     port = free_port()
-    command = [binary, "serve-read-only" if read_only else "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *options]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [tool("oxigraph"), "serve-read-only" if read_only else "serve", "--location", str(location),
+               "--bind", f"127.0.0.1:{port}", *options]
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url + "/query?query=ASK%7B%7D", process)
+    with running(command, url + "/query?query=ASK%7B%7D"):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

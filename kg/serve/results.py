@@ -86,16 +86,21 @@ def _csv_field(term) -> str:
     return value
 
 
+def _take(items, cap: int) -> tuple[list, bool]:
+    """The first ``cap`` items, and whether there were more."""
+    kept = []
+    for item in items:
+        if len(kept) >= cap:
+            return kept, True
+        kept.append(item)
+    return kept, False
+
+
 def write_solutions(solutions, fmt: str, cap: int) -> tuple[bytes, bool]:
     """A SELECT result as bytes in ``fmt``; stops after ``cap`` rows."""
     names = [v.value for v in solutions.variables]
-    rows = []
-    truncated = False
-    for solution in solutions:
-        if len(rows) >= cap:
-            truncated = True
-            break
-        rows.append([solution[name] for name in names])
+    kept, truncated = _take(solutions, cap)
+    rows = [[solution[name] for name in names] for solution in kept]
     if fmt == "json":
         bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in rows]
         body = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
@@ -131,13 +136,7 @@ def write_triples(triples, fmt: str, cap: int, prefixes: dict | None = None) -> 
     """A CONSTRUCT / DESCRIBE result as bytes; stops after ``cap`` triples."""
     import pyoxigraph
 
-    kept = []
-    truncated = False
-    for triple in triples:
-        if len(kept) >= cap:
-            truncated = True
-            break
-        kept.append(triple)
+    kept, truncated = _take(triples, cap)
     options = {"prefixes": prefixes} if prefixes and fmt == "TURTLE" else {}
     body = pyoxigraph.serialize(kept, format=getattr(pyoxigraph.RdfFormat, fmt), **options) or b""
     return body, truncated

@@ -134,7 +134,7 @@ class Worker:
 
     def _readable(self) -> None:
         try:
-            data = os.read(self._fd, 1 << 20)
+            data = os.read(self._fd, 65536)
         except BlockingIOError:
             return
         except OSError:
