@@ -184,11 +184,11 @@ def test_release_dates_with_the_curators_reading_of_implied_dates(store):
         } ORDER BY ?model ?date""")
     assert rows == [
         ("deepseek-r1", "2025-01-20", "date",
-         "Curator's reading: the article, published on Friday 2025-01-24, says 'On Monday'; the Monday before is 2025-01-20.",
+         "curator's reading of 'On Monday' in an article published on Friday 2025-01-24",
          "a002"),
         ("deepseek-v3", "2024-12", "gYearMonth", None, "a002"),
         ("deepseek-v3", "2024-12-26", "date",
-         "Curator's reading: the article says 'the day after Christmas' and gives no year; 2024 is the Christmas before the other articles' dates.",
+         "curator's reading of 'the day after Christmas'; the article gives no year",
          "a003"),
         ("deepseek-v3", "2025-01-24", "date", None, "a001"),
     ]
