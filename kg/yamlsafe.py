@@ -117,7 +117,10 @@ class YamlDocument:
 def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     """Read one YAML file strictly. Problems are collected, never raised."""
     name = display or str(path)
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return YamlDocument(name, None, problems=[Problem(name, 1, 1, f"cannot read the file: {exc.strerror}")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
