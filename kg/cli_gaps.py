@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .cli import _base, _fail_cleanly, data_options
+from .cli import _fail_cleanly, data_options
 
 
 @click.command()
@@ -53,12 +53,15 @@ def gaps(data, corpus, base, fmt, check):
       kg gaps --corpus ~/articles --format json
       kg gaps --check
     """
-    from .build import check as check_data
-    from .corpus import resolve_corpus
+    del base  # shared option; IRIs play no part in coverage
+    from .corpus import resolve_corpus, verify_quotes
     from .gaps import find_gaps
+    from .load import load
 
     folder = resolve_corpus(corpus)
-    found = find_gaps(check_data(data, folder, _base(base)).catalog, folder)
+    catalog = load(data)
+    verify_quotes(catalog, folder)  # every quote located: its span covers what it says
+    found = find_gaps(catalog, folder)
     if fmt == "json":
         click.echo(json.dumps([g.to_dict() for g in found], indent=2, ensure_ascii=False))
     else:

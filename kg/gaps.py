@@ -37,7 +37,10 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import asdict, dataclass
+from itertools import accumulate
 from pathlib import Path
 
 from .corpus import fold
@@ -239,25 +242,47 @@ def _line_mentions(line: str, offset: int, lexicon: Lexicon) -> list[Mention]:
     return sorted(names + found, key=lambda m: (m.start, m.end))
 
 
-def _spans(text: str, needles: set[str]) -> list[tuple[int, int]]:
-    """Word-bounded, case-sensitive occurrences of each needle, typography folded."""
-    folded, origin = fold(text)
-    at = (lambda i: i) if origin is None else origin.__getitem__  # folded offset -> original
-    spans = []
-    for needle in sorted(needles):
-        folded_needle = fold(needle.strip())[0]
-        if not folded_needle:
-            continue
-        pattern = re.compile(rf"(?<![\w]){re.escape(folded_needle)}(?![\w])")
-        for match in pattern.finditer(folded):
-            start = at(match.start())
-            end = at(match.end() - 1) + 1
-            spans.append((start, end))
-    return spans
+class Spans:
+    """Character spans, answering "is [start, end) inside one of them?" in log time."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self.starts = [start for start, _ in spans]
+        self.reach = list(accumulate((end for _, end in spans), max))
+
+    def cover(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)
+        return i > 0 and self.reach[i - 1] >= end
 
 
-def _inside(mention: Mention, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= mention.start and mention.end <= end for start, end in spans)
+class Labels:
+    """Entity names and aliases, found around a mention: word-bounded, case-sensitive, typography folded."""
+
+    def __init__(self, names: set[str]):
+        self.by_word: dict[str, set[str]] = defaultdict(set)
+        for name in names:
+            folded = fold(name.strip())[0]
+            for word in re.findall(r"\w+", folded):
+                self.by_word[word].add(folded)
+        self._patterns: dict[str, re.Pattern] = {}
+
+    def cover(self, text: str, start: int, end: int) -> bool:
+        words = re.findall(r"\w+", fold(text[start:end])[0])
+        if not words:
+            return False
+        for label in sorted(self.by_word.get(words[0], ())):
+            slack = len(label) + 2
+            low, high = max(0, start - slack), min(len(text), end + slack)
+            window, origin = fold(text[low:high])
+            pattern = self._patterns.get(label)
+            if pattern is None:
+                pattern = self._patterns[label] = re.compile(rf"(?<!\w){re.escape(label)}(?!\w)")
+            for match in pattern.finditer(window):
+                a = match.start() if origin is None else origin[match.start()]
+                b = (match.end() - 1 if origin is None else origin[match.end() - 1]) + 1
+                if low + a <= start and end <= low + b:
+                    return True
+        return False
 
 
 def _display(path: Path) -> str:
@@ -276,8 +301,8 @@ def find_gaps(catalog: Catalog, corpus: Path) -> list[Gap]:
     files = sorted(p for p in Path(corpus).glob("*.txt") if p.is_file())
     texts = {p.name: p.read_text(encoding="utf-8") for p in files}
     lexicon = Lexicon(list(texts.values()))
-    labels = {e.record.name for e in catalog.entities.values()}
-    labels |= {alias for e in catalog.entities.values() for alias in e.record.aliases}
+    names = {e.record.name for e in catalog.entities.values()}
+    names |= {alias for e in catalog.entities.values() for alias in e.record.aliases}
     by_file = {s.record.file: s for s in catalog.sources.values()}
     quotes: dict[str, list[tuple[int, int]]] = {}
     for claim in catalog.claims:
@@ -285,11 +310,11 @@ def find_gaps(catalog: Catalog, corpus: Path) -> list[Gap]:
             source = catalog.sources[evidence.source]
             quotes.setdefault(source.record.file, []).append((evidence.start, evidence.end))
 
+    labels = Labels(names)
     gaps: list[Gap] = []
     for path in files:
         text = texts[path.name]
-        quoted = quotes.get(path.name, [])
-        named = _spans(text, labels)
+        quoted = Spans(quotes.get(path.name, []))
         source = by_file.get(path.name)
         stated = " \n ".join(
             fold(v)[0] for v in (
@@ -299,17 +324,13 @@ def find_gaps(catalog: Catalog, corpus: Path) -> list[Gap]:
         )
         line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
         for mention in find_mentions(text, lexicon):
-            if _inside(mention, quoted):
+            if quoted.cover(mention.start, mention.end):
                 continue
-            if mention.kind == "name" and (_inside(mention, named) or (stated and fold(mention.text)[0] in stated)):
+            if mention.kind == "name" and (
+                (stated and fold(mention.text)[0] in stated) or labels.cover(text, mention.start, mention.end)
+            ):
                 continue
-            line = _line_of(line_starts, mention.start)
+            line = bisect_right(line_starts, mention.start)
             column = mention.start - line_starts[line - 1] + 1
             gaps.append(Gap(_display(path), line, column, mention.kind, mention.text, path.name))
     return gaps
-
-
-def _line_of(line_starts: list[int], offset: int) -> int:
-    from bisect import bisect_right
-
-    return bisect_right(line_starts, offset)
