@@ -212,6 +212,9 @@ def synth(out, entities, seed):
 
 # Commands of other stages live in their own modules; register them here,
 # one line each. Their modules import heavy libraries inside the commands.
+from .cli_gaps import gaps  # noqa: E402
+
+cli.add_command(gaps)
 
 
 def main():  # pragma: no cover - console script entry point
