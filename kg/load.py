@@ -18,8 +18,6 @@ from .values import BadValue, Value, parse_value
 from .vocab import PropertyInfo, Vocabulary, load_vocabulary
 from .yamlsafe import YamlDocument, coerced_meaning, read_yaml
 
-RANKS = ("preferred", "normal", "deprecated")
-
 
 @dataclass(frozen=True, slots=True)
 class Where:
