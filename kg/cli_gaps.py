@@ -32,10 +32,11 @@ def gaps(data, corpus, base, fmt, check):
                'of', with a version number kept (Llama 3.1); a possessive
                ends a name; generic acronyms (AI, CEO, GPU) and nationality
                adjectives (Chinese, American) alone are not names
-      sentence the first word of a sentence, quotation or table cell is
+      starts   the first word of a sentence, quotation or table cell is
                dropped when the corpus uses it in lower case, it is a
-               function word, or it ends in -ly/-ing/-ed and is not
-               capitalised mid-sentence anywhere
+               function word, it ends in -ly/-ing/-ed or a comma follows
+               it; never when it has inner capitals or digits or is
+               capitalised mid-sentence somewhere in the corpus
       headings short lines without closing punctuation keep only words that
                are names elsewhere; a table row's first cell is its label
       figures  money ($5.6 million, US$6 million), numbers with multiplier

@@ -20,9 +20,10 @@ Mention heuristics (documented in ``kg gaps --help`` too):
   name. Generic acronyms (AI, CEO, GPU...) and nationality adjectives
   (Chinese, American...) on their own are not names.
 - The first word of a sentence, of a quotation or of a table cell is dropped
-  when it is an ordinary word: the corpus uses it in lower case, or it is a
-  function word, or it ends in -ly/-ing/-ed and is not capitalised anywhere
-  else mid-sentence.
+  when it is an ordinary word: the corpus uses it in lower case, it is a
+  function word, it ends in -ly/-ing/-ed or a comma follows it. A word with
+  inner capitals or digits, or one capitalised mid-sentence somewhere in the
+  corpus, is always kept.
 - Headings (short lines with no closing punctuation) keep only words that are
   names elsewhere: inner capitals, digits, or capitalised mid-sentence in some
   article. The first cell of a table row is a row label and is skipped.
