@@ -88,38 +88,38 @@ def build(data: Path = DEFAULT_DATA, corpus: str | Path | None = None, out: Path
 # Above this many quads the exports are rendered in two processes: the
 # machine this project targets has two cores, and rendering is half the build.
 PARALLEL_QUADS = 200_000
+_SLOWEST = ("kg.jsonld", "graph.html")
 _FORKED: tuple | None = None
 
 
 def write_exports(result: BuildResult, base: str, out: Path) -> list[Path]:
     """Render every export, stage it beside ``out``, then move all into place."""
+    global _FORKED
     from .errors import KGError
     from .export.files import commit, discard, prepare, stage
 
     prepare(out)
     renderers = exporters()
-    names = sorted(renderers)
     staged: dict[str, str] = {}
+    forked: dict[str, concurrent.futures.Future] = {}
     pool = None
     try:
         if len(result.quads) >= PARALLEL_QUADS and "fork" in multiprocessing.get_all_start_methods():
-            global _FORKED
             _FORKED = (result, base, out)
             pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-            # The largest renderings go to the child; the parent does the rest.
-            forked = {name: pool.submit(_stage_forked, name) for name in names if name in ("kg.jsonld", "graph.html")}
-        else:
-            forked = {}
-        for name in names:
+            # The slowest renderings go to the child; the parent does the rest.
+            forked = {name: pool.submit(_stage_forked, name) for name in _SLOWEST if name in renderers}
+        for name in sorted(renderers):
             if name not in forked:
                 staged[name] = stage(out, name, renderers[name](result, base))
         for name, future in forked.items():
             staged[name] = future.result()
     except BaseException as exc:
         if pool is not None:
-            for future in forked.values():
-                if future.done() and not future.exception():
-                    staged[next(n for n, f in forked.items() if f is future)] = future.result()
+            pool.shutdown(wait=True)  # so that no child writes after the clean-up
+            for name, future in forked.items():
+                if name not in staged and not future.cancelled() and future.exception() is None:
+                    staged[name] = future.result()
         discard(staged)
         if isinstance(exc, OSError):
             raise KGError(f"cannot write to {str(out)!r}: {exc.strerror}; the previous files are untouched") from None
@@ -127,7 +127,7 @@ def write_exports(result: BuildResult, base: str, out: Path) -> list[Path]:
     finally:
         if pool is not None:
             pool.shutdown()
-            _FORKED = None
+        _FORKED = None
     return commit(out, staged)
 
 

@@ -38,3 +38,14 @@ def test_a_write_failure_leaves_the_previous_files(tmp_path):
         raise AssertionError("expected the write to fail")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
     assert (tmp_path / "a.txt").read_text() == "old a"
+
+
+def test_forked_rendering_gives_the_same_bytes(tmp_path, corpus_dir, monkeypatch):
+    import kg.build
+
+    serial, forked = tmp_path / "serial", tmp_path / "forked"
+    build(DATA, corpus_dir, serial)
+    monkeypatch.setattr(kg.build, "PARALLEL_QUADS", 0)
+    build(DATA, corpus_dir, forked)
+    for path in serial.iterdir():
+        assert (forked / path.name).read_bytes() == path.read_bytes(), path.name
