@@ -165,3 +165,16 @@ def test_too_many_queries_get_429_or_503_with_retry_after(built):
             assert_error(response, response.status_code)
             assert int(response.headers["Retry-After"]) >= 1
         still_up(url)
+
+
+def test_a_query_past_the_memory_cap_fails_alone(built):
+    """A query that materialises a huge result dies in its worker, not the server."""
+    query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
+    with live_kg_serve(built.out, "--timeout", "30", "--workers", "1", "--worker-memory", "64") as url:
+        response = httpx.get(url + "/sparql", params={"query": query}, timeout=60)
+        assert assert_error(response, 500)["code"] == "worker_crashed"
+        for _ in range(100):  # the worker is replaced
+            if httpx.get(url + "/health", timeout=5).json()["busy"] == 0:
+                break
+            time.sleep(0.1)
+        still_up(url)

@@ -51,6 +51,7 @@ class Settings:
     row_limit: int = 10_000
     max_query_bytes: int = 64 * 1024
     max_depth: int = guard.MAX_DEPTH
+    worker_memory_mb: int = 1024
 
 
 def error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
@@ -268,7 +269,8 @@ def create_app(export_dir: Path | str = "export", **options) -> Starlette:
         from ..errors import KGError
 
         raise KGError(f"{settings.export / 'kg.nq'} not found; run 'kg build' first (or pass --export DIR)")
-    pool = Pool(settings.export, size=settings.workers, queue=settings.queue, timeout=settings.timeout)
+    pool = Pool(settings.export, size=settings.workers, queue=settings.queue, timeout=settings.timeout,
+                memory_mb=settings.worker_memory_mb)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):

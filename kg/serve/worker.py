@@ -83,13 +83,30 @@ def _write_frame(stream, data: bytes) -> None:
     stream.write(_LEN.pack(len(data)) + data)
 
 
+def _limit_memory(megabytes: int) -> None:
+    """Cap the address space at what the loaded store uses plus ``megabytes``:
+    a query that needs more dies alone instead of starving the machine."""
+    if megabytes <= 0:
+        return
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = used + megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    except (ImportError, OSError, ValueError):  # no /proc or no rlimits here: run uncapped
+        pass
+
+
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - runs in the child
     from ..store import open_store
 
-    export = (argv or sys.argv[1:])[0]
+    export, memory_mb = (argv or sys.argv[1:])[:2]
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write to the frame channel
     store = open_store(export)
+    _limit_memory(int(memory_mb))
     graphs = sorted(g.value for g in store.named_graphs())
     _write_frame(stdout, json.dumps({"ready": True, "graphs": graphs, "triples": len(store)}).encode())
     stdout.flush()
@@ -119,9 +136,9 @@ class Worker:
         self._loop.add_reader(self._fd, self._readable)
 
     @classmethod
-    async def start(cls, export: str) -> tuple["Worker", dict]:
+    async def start(cls, export: str, memory_mb: int = 0) -> tuple["Worker", dict]:
         process = subprocess.Popen(
-            [sys.executable, "-m", "kg.serve.worker", export],
+            [sys.executable, "-m", "kg.serve.worker", export, str(memory_mb)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         worker = cls(process)
@@ -186,8 +203,9 @@ class Worker:
 class Pool:
     """A few workers, a bounded queue, and a time limit on every query."""
 
-    def __init__(self, export: str, size: int = 2, queue: int = 32, timeout: float = 10.0):
+    def __init__(self, export: str, size: int = 2, queue: int = 32, timeout: float = 10.0, memory_mb: int = 0):
         self.export = str(export)
+        self.memory_mb = memory_mb
         self.size = size
         self.queue_limit = queue
         self.timeout = timeout
@@ -206,7 +224,7 @@ class Pool:
 
     async def _start(self) -> None:
         self._idle = asyncio.Queue()
-        started = await asyncio.gather(*(Worker.start(self.export) for _ in range(self.size)))
+        started = await asyncio.gather(*(Worker.start(self.export, self.memory_mb) for _ in range(self.size)))
         for worker, hello in started:
             self.graphs = frozenset(hello["graphs"])
             self.triples = hello["triples"]
@@ -246,7 +264,8 @@ class Pool:
                 raise
             if isinstance(exc, asyncio.TimeoutError):
                 raise TimedOut() from None
-            return {"status": 500, "code": "query_failed", "message": "the query stopped the worker running it"}, b""
+            return {"status": 500, "code": "worker_crashed",
+                    "message": "the query ran out of memory or crashed the worker running it; it was stopped"}, b""
         self._idle.put_nowait(worker)
         return answer
 
@@ -256,7 +275,7 @@ class Pool:
 
         async def respawn():
             await worker.wait()
-            fresh, _ = await Worker.start(self.export)
+            fresh, _ = await Worker.start(self.export, self.memory_mb)
             self._workers.add(fresh)
             self._idle.put_nowait(fresh)
 
