@@ -36,7 +36,12 @@ def test_the_word_service_in_strings_iris_names_and_comments_is_fine(query):
     assert guard.check(query, GRAPHS).form == "SELECT"
 
 
-@pytest.mark.parametrize("query", ["LOAD <http://x/>", "INSERT DATA { <a:a> <a:b> <a:c> }",
+def test_load_is_refused_like_service():
+    assert refused("LOAD <http://x/>").code == "load_refused"
+    assert refused("load silent <http://x/> INTO GRAPH <a:g>").status == 400
+
+
+@pytest.mark.parametrize("query", ["INSERT DATA { <a:a> <a:b> <a:c> }",
                                    "DELETE WHERE { ?s ?p ?o }", "CLEAR ALL", "DROP GRAPH <a:g>",
                                    "WITH <a:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"])
 def test_updates_are_403(query):

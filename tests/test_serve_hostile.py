@@ -61,7 +61,8 @@ def test_service_is_refused_and_nothing_goes_out(server, canary_server, template
 
 
 @pytest.mark.parametrize("query, status", [
-    ("LOAD <{url}>", 403),
+    ("LOAD <{url}>", 400),
+    ("LOAD SILENT <{url}> INTO GRAPH <urn:g>", 400),
     ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", 403),
     ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", 400),
     ("SELECT * FROM <{url}> WHERE { ?s ?p ?o }", 400),

@@ -110,6 +110,8 @@ def check(query: str, graphs: frozenset[str] | set[str], max_depth: int = MAX_DE
             word = value.upper()
             if word == "SERVICE":
                 raise Refused(400, "service_refused", "SERVICE is not allowed: this endpoint never makes outbound requests")
+            if word == "LOAD":
+                raise Refused(400, "load_refused", "LOAD is not allowed: this endpoint is read-only and never makes outbound requests")
             if word in UPDATE_KEYWORDS:
                 raise Refused(403, "read_only", f"this endpoint is read-only; {word} is an update operation")
             if word in QUERY_FORMS and form is None:
