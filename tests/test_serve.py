@@ -256,3 +256,16 @@ def test_a_worker_that_dies_is_replaced(built):
             time.sleep(0.1)
         assert again.status_code == 200 and again.json()["boolean"] is True
         assert solo.app.state.pool._workers and worker not in solo.app.state.pool._workers
+
+
+def test_a_hostile_host_header_cannot_change_the_base():
+    from starlette.requests import Request
+
+    from kg.serve.app import _endpoint
+
+    def request(host: bytes) -> Request:
+        return Request({"type": "http", "scheme": "http", "server": ("127.0.0.1", 8000), "path": "/sparql",
+                        "query_string": b"", "headers": [(b"host", host)]})
+
+    assert _endpoint(request(b"kg.example:8000")) == "http://kg.example:8000/sparql"
+    assert _endpoint(request(b'evil> . <x" {')) == "http://127.0.0.1/sparql"

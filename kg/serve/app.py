@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -125,6 +126,16 @@ async def _run(request: Request, job: dict) -> tuple[dict, bytes]:
     return head, body
 
 
+_IRI_SAFE = re.compile(r"^https?://[^<>\"{}|^`\\\x00-\x20]+$")
+
+
+def _endpoint(request: Request) -> str:
+    """This endpoint's IRI (the base for relative IRIs in queries); the Host
+    header is the client's, so an unusable one falls back to loopback."""
+    url = str(request.url.replace(query=""))
+    return url if _IRI_SAFE.match(url) else f"http://127.0.0.1{request.url.path}"
+
+
 def _media_type(media: str) -> str:
     return media + "; charset=utf-8" if media.startswith("text/") else media
 
@@ -161,7 +172,7 @@ async def sparql(request: Request) -> Response:
     named = [value for name, value in params if name == "named-graph-uri"]
     guard.check_dataset_iris(default, pool.graphs, "default-graph-uri")
     guard.check_dataset_iris(named, pool.graphs, "named-graph-uri")
-    endpoint = str(request.url.replace(query=""))
+    endpoint = _endpoint(request)
     checked = guard.check(query, pool.graphs, settings.max_depth, base=endpoint)
     media = _negotiate(request, SELECT_OFFER if checked.form in ("SELECT", "ASK") else GRAPH_OFFER)
     job = {"query": checked.text, "format": SELECT_TYPES.get(media) or GRAPH_TYPES[media],
@@ -181,7 +192,7 @@ async def service_description(request: Request) -> Response:
     pool: Pool = request.app.state.pool
     await pool.start()
     media = _negotiate(request, GRAPH_OFFER)
-    endpoint = str(request.url.replace(query=""))
+    endpoint = _endpoint(request)
     formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
     named = "".join(f" ;\n    sd:namedGraph [ a sd:NamedGraph ; sd:name <{g}> ]" for g in sorted(pool.graphs))
