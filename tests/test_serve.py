@@ -268,4 +268,7 @@ def test_a_hostile_host_header_cannot_change_the_base():
                         "query_string": b"", "headers": [(b"host", host)]})
 
     assert _endpoint(request(b"kg.example:8000")) == "http://kg.example:8000/sparql"
-    assert _endpoint(request(b'evil> . <x" {')) == "http://127.0.0.1/sparql"
+    for host in (b'evil> . <x" {', b"a b", b"x\\y"):
+        endpoint = _endpoint(request(host))
+        assert endpoint.startswith("http://127.0.0.1") and endpoint.endswith("/sparql")
+        assert not set(endpoint) & set('<>" {}\\')
