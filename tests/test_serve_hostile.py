@@ -32,10 +32,14 @@ def still_up(server: str) -> None:
     assert answer.status_code == 200 and answer.json()["boolean"] is True
 
 
-def test_canary_records_requests(canary_server):
+def test_pyoxigraph_alone_would_call_the_canary(canary_server):
+    """The threat is real: asked directly, pyoxigraph makes the SERVICE call itself."""
+    import pyoxigraph
+
     url, hits = canary_server
     before = len(hits)
-    httpx.get(url, timeout=5)
+    with pytest.raises(Exception):  # noqa: B017 - the canary's answer is not what pyoxigraph expects
+        list(pyoxigraph.Store().query(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"))
     assert len(hits) == before + 1
     del hits[before:]
 
