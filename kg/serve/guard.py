@@ -28,8 +28,8 @@ _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 _TOKEN = re.compile(
     r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
+    \s*(?:
+    (?P<comment>\#[^\n\r]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
@@ -39,8 +39,8 @@ _TOKEN = re.compile(
   | (?P<word>[^\W\d][\w\-]*)
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
-  | (?P<other>.)
-    """,
+  | (?P<other>\d+|[^\s\w{}()\[\]<'"\#?$@:]+|.)
+    )""",
     re.VERBOSE | re.DOTALL,
 )
 
@@ -84,15 +84,15 @@ def tokens(text: str):
     """(kind, value) pairs of the query text, whitespace and comments dropped."""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
-        if kind not in ("ws", "comment"):
-            yield kind, match.group()
+        if kind != "comment":
+            yield kind, match.group(kind)
 
 
 def check(query: str, graphs: frozenset[str] | set[str], max_depth: int = MAX_DEPTH, base: str = "") -> Checked:
     """Refuse what must not run; otherwise say what the query is."""
     if "\x00" in query:
         raise Refused(400, "bad_query", "the query contains a NUL character")
-    text = decode_escapes(query)
+    text = decode_escapes(query) if "\\" in query else query
     depth = 0
     form = None
     prefixes: dict[str, str] = {}
