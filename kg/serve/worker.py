@@ -275,7 +275,15 @@ class Pool:
 
         async def respawn():
             await worker.wait()
-            fresh, _ = await Worker.start(self.export, self.memory_mb)
+            delay = 0.5
+            while True:
+                try:
+                    fresh, _ = await Worker.start(self.export, self.memory_mb)
+                    break
+                except (OSError, ValueError) as exc:  # keep trying: the pool must not shrink for good
+                    print(f"kg serve: a query worker failed to start ({exc}); retrying in {delay:g} s", file=sys.stderr)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 30.0)
             self._workers.add(fresh)
             self._idle.put_nowait(fresh)
 
