@@ -177,6 +177,9 @@ def _stats_table(figures: dict) -> str:
 
 # Commands of other stages live in their own modules; register them here,
 # one line each. Their modules import heavy libraries inside the commands.
+from .cli_viewer import viewer  # noqa: E402
+
+cli.add_command(viewer)
 
 
 def main():  # pragma: no cover - console script entry point
