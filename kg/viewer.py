@@ -149,7 +149,8 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph", see
 
     disputed = {(c.subject, c.property) for c in conflicts(catalog)}
     claims = sorted(catalog.claims, key=lambda c: c.key)
-    claim_rows = [_claim_row(claim, (claim.subject, claim.property.name) in disputed) for claim in claims]
+    labels = {name: q.label for name, q in catalog.vocab.qualifiers.items()}
+    claim_rows = [_claim_row(claim, (claim.subject, claim.property.name) in disputed, labels) for claim in claims]
     node_ids = sorted(catalog.entities)
     entity_claims = [(i, claim) for i, claim in enumerate(claims) if _target(claim) is not None]
     edge_pairs = [(claim.subject, _target(claim)) for _, claim in entity_claims]
@@ -208,7 +209,7 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph", see
     }
 
 
-def _claim_row(claim: Claim, disputed: bool) -> dict:
+def _claim_row(claim: Claim, disputed: bool, labels: dict[str, str]) -> dict:
     return {
         "id": short_hash(claim.key),
         "subject": claim.subject,
@@ -216,7 +217,7 @@ def _claim_row(claim: Claim, disputed: bool) -> dict:
         "label": claim.property.label,
         "value": claim.value.display(),
         "entity": _target(claim),
-        "qualifiers": [[name, value.display()] for name, value in sorted(claim.qualifiers.items())],
+        "qualifiers": [_qualifier(claim, name, labels) for name in sorted(claim.qualifiers)],
         "rank": claim.rank,
         "reason": claim.reason,
         "disputed": disputed,
@@ -225,6 +226,12 @@ def _claim_row(claim: Claim, disputed: bool) -> dict:
             for ev in sorted(claim.evidence, key=lambda ev: (ev.source, ev.start, ev.quote))
         ],
     }
+
+
+def _qualifier(claim: Claim, name: str, labels: dict[str, str]) -> list[str]:
+    """[label, value]; a qualifier that is simply true reads as its label alone."""
+    value = claim.qualifiers[name]
+    return [labels.get(name, name), "" if value.kind == "boolean" and value.lexical == "true" else value.display()]
 
 
 def _source_row(catalog: Catalog, sid: str) -> dict:

@@ -36,7 +36,7 @@
     var t = typeByName[n.type];
     return {
       id: n.id, label: n.name, x: n.x, y: n.y, size: n.size, shape: t.shape,
-      color: { background: t.color, border: n.disputed ? DISPUTED : "#555", highlight: { background: t.color, border: "#000" } },
+      color: { background: t.color, border: n.disputed ? DISPUTED : "#555", highlight: { background: t.color, border: n.disputed ? DISPUTED : "#000" } },
       borderWidth: n.disputed ? 4 : 1, borderWidthSelected: n.disputed ? 5 : 3
     };
   }
@@ -176,9 +176,10 @@
   function focusNode(id) {
     var n = nodeById[id];
     if (!nodeShown[id]) { note.textContent = n.name + " is hidden by the filters"; return; }
+    showNode(id);
+    network.redraw();  // take the canvas's new width beside the panel into account first
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.2), animation: { duration: 400, easingFunction: "easeInOutQuad" } });
-    showNode(id);
   }
 
   /* ---- the provenance panel ---- */
@@ -209,13 +210,16 @@
     statement.appendChild(c.entity ? entityLink(c.entity) : el("span", { className: "value" }, c.value));
     if (c.qualifiers.length) {
       statement.appendChild(el("span", { className: "qualifiers" },
-        " (" + c.qualifiers.map(function (q) { return q[0] + ": " + q[1]; }).join(", ") + ")"));
+        " (" + c.qualifiers.map(function (q) { return q[1] ? q[0] + ": " + q[1] : q[0]; }).join(", ") + ")"));
     }
     if (c.rank !== "normal") statement.appendChild(badge(c.rank, c.rank));
-    if (c.disputed) statement.appendChild(badge("disputed", "disputed"));
+    if (c.disputed) {
+      var mark = badge("disputed", "disputed");
+      mark.title = "The sources give different values for " + c.label;
+      statement.appendChild(mark);
+    }
     var item = el("li", { className: "claim " + c.rank }, statement);
     if (c.reason) item.appendChild(el("p", { className: "reason" }, (c.rank === "deprecated" ? "Deprecated: " : "Preferred: ") + c.reason));
-    if (c.disputed) item.appendChild(el("p", { className: "reason" }, "The sources give different values for " + c.label + "."));
     var list = el("ul", { className: "evidence" });
     c.evidence.forEach(function (ev) {
       var s = sourceById[ev.source] || { file: ev.source };
@@ -246,11 +250,17 @@
     body.appendChild(el("p", { className: "meta" }, swatch, t.label, n.disputed ? badge("disputed", "sources disagree") : null));
     if (n.aliases.length) body.appendChild(el("p", { className: "meta" }, "Also: " + n.aliases.join(", ")));
     if (n.description) body.appendChild(el("p", { className: "description" }, n.description));
+    var claims = n.claims.map(function (i) { return data.claims[i]; });
+    var disputes = claims.filter(function (c) { return c.disputed; }).map(function (c) { return c.label; });
+    if (disputes.length) {
+      body.appendChild(el("p", { className: "reason" }, "The sources disagree about its " +
+        disputes.filter(function (label, i) { return disputes.indexOf(label) === i; }).join(", ") + "."));
+    }
     if (n.wikidata) {
       body.appendChild(el("p", { className: "meta" }, "Wikidata: ",
         el("a", { href: "https://www.wikidata.org/wiki/" + encodeURIComponent(n.wikidata), rel: "noopener noreferrer", target: "_blank" }, n.wikidata)));
     }
-    body.appendChild(claimList("Claims", n.claims.map(function (i) { return data.claims[i]; }), false));
+    body.appendChild(claimList("Claims", claims, false));
     var incoming = data.edges.filter(function (e) { return e.to === id; }).map(function (e) { return data.claims[e.claim]; });
     body.appendChild(claimList("Named in", incoming, true));
   }
