@@ -28,7 +28,7 @@ SHAPES = (
     ("Policy", "star"), ("Initiative", "star"), ("Event", "square"), ("Country", "square"),
     ("Organization", "dot"),
 )
-MIN_SIZE, MAX_SIZE = 8.0, 40.0
+MIN_SIZE, MAX_SIZE = 8.0, 30.0
 
 
 def select(
