@@ -16,11 +16,11 @@ from .errors import KGError, did_you_mean
 from .load import Catalog, Claim
 from .stats import conflicts
 
-# Colours for entity types, taken in the vocabulary's order (colour-blind-safe first).
+# Colours for entity types, taken in the vocabulary's order; no red, which marks disputes.
 PALETTE = (
     "#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#76b7b2", "#ff9da7", "#9c755f",
-    "#bab0ac", "#17becf", "#bcbd22", "#8c564b", "#e377c2", "#1f77b4", "#2ca02c", "#d62728",
-    "#9467bd", "#7f7f7f", "#aec7e8", "#ffbb78",
+    "#bab0ac", "#17becf", "#bcbd22", "#8c564b", "#e377c2", "#1f77b4", "#2ca02c", "#9467bd",
+    "#7f7f7f", "#aec7e8", "#ffbb78", "#98df8a", "#c5b0d5", "#c49c94", "#dbdb8d", "#9edae5",
 )
 # Shapes by the kind of actor; the first ancestor found decides.
 SHAPES = (

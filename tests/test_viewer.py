@@ -268,8 +268,12 @@ def test_cli_around_and_depth(tmp_path, corpus_dir):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     data = json.loads(parse(out.read_text("utf-8")).scripts[0])
-    assert "nvidia-h800" in {n["id"] for n in data["nodes"]}
-    assert all("nvidia-h800" in (e["from"], e["to"]) for e in data["edges"])
+    catalog = check(DATA, corpus_dir).catalog
+    links = [(c.subject, c.value.lexical) for c in entity_claims(catalog)]
+    neighbours = {b for a, b in links if a == "nvidia-h800"} | {a for a, b in links if b == "nvidia-h800"}
+    kept = {n["id"] for n in data["nodes"]}
+    assert kept == neighbours | {"nvidia-h800"}
+    assert sorted((e["from"], e["to"]) for e in data["edges"]) == sorted((a, b) for a, b in links if a in kept and b in kept)
 
 
 @pytest.mark.parametrize("args, message", [
@@ -290,3 +294,11 @@ def test_cli_help_has_examples():
     result = CliRunner().invoke(cli, ["viewer", "--help"])
     assert result.exit_code == 0
     assert "Examples:" in result.output and "kg viewer --out" in result.output
+
+
+def test_every_type_has_its_own_colour_and_none_is_the_dispute_red(built):
+    from kg.viewer import type_styles
+
+    colours = [style["color"] for style in type_styles(built.catalog).values()]
+    assert len(set(colours)) == len(colours)
+    assert "#d62728" not in colours

@@ -1,6 +1,6 @@
 """Viewer benchmark: our graph.html against pyvis's default export, same graphs, same run.
 
-Run: pytest -m benchmark tests/test_viewer_benchmark.py -s
+Run: pytest -m benchmark tests/benchmarks/test_viewer_speed.py -s
 Figures are printed and written to bench-out/viewer.md (and .json).
 
 Two families of graphs, 1,000 and 5,000 actors each:
@@ -36,8 +36,8 @@ from kg.values import Value
 from kg.viewer import viewer_data
 from kg.vocab import load_vocabulary
 
-from .chromium import browser, open_viewer  # noqa: F401 - the fixture is used by name
-from .conftest import ROOT
+from ..chromium import browser, open_viewer  # noqa: F401 - the fixture is used by name
+from ..conftest import ROOT
 
 pytestmark = pytest.mark.benchmark
 
