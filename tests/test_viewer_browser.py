@@ -27,7 +27,21 @@ def viewer(browser, built):
     page.context.close()
 
 
-def test_renders_every_node_and_edge(viewer, built):
+GRAPH_COUNTS = """
+    PREFIX kg: <https://w3id.org/ai-race-kg/ontology#>
+    SELECT (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?c) AS ?relations) WHERE {
+        { ?e rdfs:label ?name . FILTER(STRSTARTS(STR(?e), "https://w3id.org/ai-race-kg/entity/")) }
+        UNION
+        { ?c a kg:Claim ; kg:value ?v . FILTER(STRSTARTS(STR(?v), "https://w3id.org/ai-race-kg/entity/")) }
+    }
+"""
+
+
+def test_renders_every_node_and_edge(viewer, built, store):
+    from kg.store import sparql_prologue
+
+    entities, relations = (int(term.value) for term in next(iter(store.query(sparql_prologue() + GRAPH_COUNTS, use_default_graph_as_union=True))))
+    assert (entities, relations) == (len(built.catalog.entities), len(entity_claims(built.catalog)))
     page, _ = viewer
     drawn = page.evaluate("""() => {
         const body = kgViewer.network.body;
