@@ -302,3 +302,19 @@ def test_every_type_has_its_own_colour_and_none_is_the_dispute_red(built):
     colours = [style["color"] for style in type_styles(built.catalog).values()]
     assert len(set(colours)) == len(colours)
     assert "#d62728" not in colours
+
+
+def test_viewer_is_byte_identical_across_processes(tmp_path, corpus_dir):
+    """Set order and hashing differ between processes; the file must not."""
+    import os
+    import subprocess
+    import sys
+
+    pages = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"graph-{seed}.html"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, "-m", "kg", "viewer", "--data", str(DATA), "--corpus", str(corpus_dir), "--out", str(out)],
+                       check=True, env=env, capture_output=True)
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]
