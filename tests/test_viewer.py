@@ -318,3 +318,15 @@ def test_viewer_is_byte_identical_across_processes(tmp_path, corpus_dir):
                        check=True, env=env, capture_output=True)
         pages.append(out.read_bytes())
     assert pages[0] == pages[1]
+
+
+def test_build_writes_a_pointer_page_when_the_graph_is_too_large(tmp_path, corpus_dir, monkeypatch):
+    from kg.build import build
+    from kg.export import html
+
+    monkeypatch.setattr(html, "WHOLE_GRAPH_LIMIT", 10)
+    build(DATA, corpus_dir, tmp_path)
+    page = (tmp_path / "graph.html").read_text()
+    assert "The graph has 70 actors, more than a browser can draw at once (the limit is 10)." in page
+    assert "kg viewer --around ENTITY --depth 2" in page
+    assert "<script" not in page

@@ -121,6 +121,27 @@ def _title(types, sources, around, depth) -> str:
     return "AI-race knowledge graph" + (f" ({'; '.join(parts)})" if parts else "")
 
 
+# Past this many actors a browser cannot draw the whole graph at interactive
+# speed (BENCHMARKS.md: about 2 s at 5,000), so the build writes a page that
+# says how to draw a part of it instead.
+WHOLE_GRAPH_LIMIT = 10_000
+
+
 def write_graph_html(result, base: str) -> str:
-    """The build's export/graph.html: the whole graph."""
+    """The build's export/graph.html: the whole graph, when it can be drawn."""
+    count = len(result.catalog.entities)
+    if count > WHOLE_GRAPH_LIMIT:
+        return too_large_page(count)
     return viewer_html(result.catalog)
+
+
+def too_large_page(count: int) -> str:
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        "<title>AI-race knowledge graph</title></head><body>\n"
+        f"<p>The graph has {count:,} actors, more than a browser can draw at once "
+        f"(the limit is {WHOLE_GRAPH_LIMIT:,}). Draw a part of it instead, for example:</p>\n"
+        "<pre>kg viewer --around ENTITY --depth 2 --out around.html\n"
+        "kg viewer --type Lab --type Model --out labs-and-models.html</pre>\n"
+        "</body></html>\n"
+    )
