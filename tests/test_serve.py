@@ -218,16 +218,19 @@ def test_pages_escape_everything(tmp_path):
 
 
 def test_home_serves_the_viewer_and_a_query_page(built, tmp_path):
-    with TestClient(create_app(built.out, workers=1)) as plain:
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / "kg.nq").write_bytes((built.out / "kg.nq").read_bytes())
+    with TestClient(create_app(bare, workers=1)) as plain:  # no viewer built: the query page
         home = plain.get("/")
         assert home.status_code == 200 and 'fetch("sparql"' in home.text
         assert "<script src" not in home.text and "<link" not in home.text  # works offline: nothing external
         assert "fetch(\"http" not in home.text
-    export = tmp_path / "export"
-    export.mkdir()
-    (export / "kg.nq").write_bytes((built.out / "kg.nq").read_bytes())
-    (export / "graph.html").write_text("<!DOCTYPE html><title>viewer</title>", encoding="utf-8")
-    with TestClient(create_app(export, workers=1)) as with_viewer:
+    viewer = tmp_path / "viewer"
+    viewer.mkdir()
+    (viewer / "kg.nq").write_bytes((built.out / "kg.nq").read_bytes())
+    (viewer / "graph.html").write_text("<!DOCTYPE html><title>viewer</title>", encoding="utf-8")
+    with TestClient(create_app(viewer, workers=1)) as with_viewer:
         assert with_viewer.get("/").text == "<!DOCTYPE html><title>viewer</title>"
         assert 'fetch("sparql"' in with_viewer.get("/query").text
 
