@@ -183,3 +183,16 @@ def test_a_query_past_the_memory_cap_fails_alone(built):
                 break
             time.sleep(0.1)
         still_up(url)
+
+
+def test_binds_to_loopback_by_default(server):
+    """The live server (started without --host) listens on 127.0.0.1 only."""
+    port = int(server.rsplit(":", 1)[1])
+    listening = []
+    with open("/proc/net/tcp", encoding="ascii") as table:
+        for line in table.readlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, port_hex = local.split(":")
+            if state == "0A" and int(port_hex, 16) == port:
+                listening.append(address)
+    assert listening == ["0100007F"]  # 127.0.0.1, little-endian
