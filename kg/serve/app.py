@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.datastructures import URL
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -30,15 +31,16 @@ from .negotiate import BadAccept, choose
 from .results import GRAPH_TYPES, SELECT_TYPES
 from .worker import Busy, Pool, TimedOut
 
-SELECT_OFFER = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                "text/tab-separated-values", "application/json", "application/xml"]
-GRAPH_OFFER = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
-               "application/x-turtle"]
-PAGE_OFFER = ["text/html", *GRAPH_OFFER]
+SELECT_OFFER = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                "text/tab-separated-values", "application/json", "application/xml")
+GRAPH_OFFER = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
+               "application/x-turtle")
+PAGE_OFFER = ("text/html", *GRAPH_OFFER)
 PAGE_FORMATS = {"html": "text/html", "ttl": "text/turtle", "jsonld": "application/ld+json",
                 "nt": "application/n-triples", "rdf": "application/rdf+xml"}
 TRUNCATED = "X-Result-Truncated"
 LIMIT = "X-Result-Limit"
+CORS_EXPOSE = (TRUNCATED, LIMIT, "Retry-After")
 HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:"
 
 
@@ -53,6 +55,7 @@ class Settings:
     max_query_bytes: int = 64 * 1024
     max_depth: int = guard.MAX_DEPTH
     worker_memory_mb: int = 1024
+    fast_path: bool = True  # answer /sparql queries without Starlette's stack (kg.serve.fast); same bytes
 
 
 def error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
@@ -70,17 +73,16 @@ def _content_type(header: str | None) -> tuple[str, dict[str, str]]:
     return media.strip().lower(), options
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit:
+async def _read_body(length: str | None, chunks, limit: int) -> bytes:
+    if length and length.isdigit() and int(length) > limit:
         raise guard.Refused(413, "too_large", f"the request body is over the limit of {limit} bytes")
-    chunks, size = [], 0
-    async for chunk in request.stream():
+    parts, size = [], 0
+    async for chunk in chunks:
         size += len(chunk)
         if size > limit:
             raise guard.Refused(413, "too_large", f"the request body is over the limit of {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 def _decode(body: bytes) -> str:
@@ -90,15 +92,15 @@ def _decode(body: bytes) -> str:
         raise guard.Refused(400, "bad_encoding", "the request body is not valid UTF-8") from None
 
 
-async def _params(request: Request, settings: Settings) -> list[tuple[str, str]]:
+async def _params(method: str, query_string: bytes, header, stream, settings: Settings) -> list[tuple[str, str]]:
     """The protocol parameters from the URL and, for POST, the body."""
-    params = list(request.query_params.multi_items())
-    if request.method != "POST":
+    params = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True) if query_string else []
+    if method != "POST":
         return params
-    media, options = _content_type(request.headers.get("content-type"))
+    media, options = _content_type(header("content-type"))
     if media == "application/sparql-update":
         raise guard.Refused(403, "read_only", "this endpoint is read-only; SPARQL updates are refused")
-    body = await _read_body(request, settings.max_query_bytes)
+    body = await _read_body(header("content-length"), stream(), settings.max_query_bytes)
     if media == "application/x-www-form-urlencoded":
         return params + parse_qsl(_decode(body), keep_blank_values=True)
     if media == "application/sparql-query":
@@ -110,17 +112,15 @@ async def _params(request: Request, settings: Settings) -> list[tuple[str, str]]
     raise guard.Refused(415, "bad_media_type", "POST a query as application/sparql-query or application/x-www-form-urlencoded")
 
 
-async def _run(request: Request, job: dict) -> tuple[dict, bytes]:
-    pool: Pool = request.app.state.pool
-    settings: Settings = request.app.state.settings
+async def _run(state, job: dict) -> tuple[dict, bytes]:
     try:
-        head, body = await pool.run(job)
+        head, body = await state.pool.run(job)
     except Busy as exc:
         if exc.status == 429:
             raise guard.Refused(429, "busy", "too many queries at once; retry shortly") from None
         raise guard.Refused(503, "busy", "no worker came free within the time limit; retry shortly") from None
     except TimedOut:
-        raise guard.Refused(503, "timeout", f"the query ran past the time limit of {settings.timeout:g} s and was stopped") from None
+        raise guard.Refused(503, "timeout", f"the query ran past the time limit of {state.settings.timeout:g} s and was stopped") from None
     if head["status"] != 200:
         raise guard.Refused(head["status"], head["code"], head["message"])
     return head, body
@@ -129,38 +129,82 @@ async def _run(request: Request, job: dict) -> tuple[dict, bytes]:
 _IRI_SAFE = re.compile(r"^https?://[^<>\"{}|^`\\\x00-\x20]+$")
 
 
-def _endpoint(request: Request) -> str:
+class _Memo(dict):
+    """A small cache of a pure function of request headers; emptied when full,
+    so that clients sending endless variants cannot make it grow."""
+
+    def __init__(self, function, size: int = 512):
+        super().__init__()
+        self.function, self.size = function, size
+
+    def __missing__(self, key):
+        if len(self) >= self.size:
+            self.clear()
+        value = self[key] = self.function(*key)
+        return value
+
+
+def _endpoint_of(scheme, server, root_path, path, host) -> str:
+    scope = {"type": "http", "scheme": scheme, "server": server, "root_path": root_path, "path": path,
+             "query_string": b"", "headers": [(b"host", host)] if host is not None else []}
+    url = URL(scope=scope)
+    return str(url) if _IRI_SAFE.match(str(url)) else f"http://127.0.0.1{url.path}"
+
+
+_ENDPOINTS = _Memo(_endpoint_of)
+
+
+def _endpoint(request) -> str:
     """This endpoint's IRI (the base for relative IRIs in queries); the Host
     header is the client's, so an unusable one falls back to loopback."""
-    url = str(request.url.replace(query=""))
-    return url if _IRI_SAFE.match(url) else f"http://127.0.0.1{request.url.path}"
+    return endpoint(request.scope)
+
+
+def endpoint(scope) -> str:
+    host = next((value for key, value in scope["headers"] if key == b"host"), None)
+    server = scope.get("server")
+    return _ENDPOINTS[scope.get("scheme", "http"), tuple(server) if server else None, scope.get("root_path", ""), scope["path"], host]
 
 
 def _media_type(media: str) -> str:
     return media + "; charset=utf-8" if media.startswith("text/") else media
 
 
-def _negotiate(request: Request, offered: list[str]) -> str:
+def _choice(header: str | None, offered: tuple[str, ...]) -> str | BadAccept | None:
     try:
-        media = choose(request.headers.get("accept"), offered)
-    except BadAccept:
-        raise guard.Refused(406, "not_acceptable", "the Accept header could not be parsed") from None
+        return choose(header, list(offered))
+    except BadAccept as exc:
+        return exc
+
+
+_CHOICES = _Memo(_choice)
+
+
+def _negotiate(header: str | None, offered: tuple[str, ...]) -> str:
+    media = _CHOICES[header, offered]
+    if isinstance(media, BadAccept):
+        raise guard.Refused(406, "not_acceptable", "the Accept header could not be parsed")
     if media is None:
         raise guard.Refused(406, "not_acceptable", "none of the media types in Accept can be served; available: " + ", ".join(offered))
     return media
 
 
-async def sparql(request: Request) -> Response:
-    settings: Settings = request.app.state.settings
-    pool: Pool = request.app.state.pool
-    params = await _params(request, settings)
+async def answer(state, scope, header, stream) -> tuple[bytes, str, dict] | None:
+    """A /sparql query request answered: (body, media type, headers), or None
+    for the service description. Shared by the Starlette route and the fast
+    path (:mod:`kg.serve.fast`); ``header(name)`` gives a request header and
+    ``stream()`` the body's chunks."""
+    settings: Settings = state.settings
+    pool: Pool = state.pool
+    method = scope["method"]
+    params = await _params(method, scope.get("query_string", b""), header, stream, settings)
     names = [name for name, _ in params]
     if "update" in names:
         raise guard.Refused(403, "read_only", "this endpoint is read-only; SPARQL updates are refused")
     queries = [value for name, value in params if name == "query"]
     if not queries:
-        if request.method == "GET" and not params:
-            return await service_description(request)
+        if method == "GET" and not params:
+            return None
         raise guard.Refused(400, "bad_request", "no query: pass exactly one 'query' parameter")
     if len(queries) > 1:
         raise guard.Refused(400, "bad_request", "more than one 'query' parameter")
@@ -172,18 +216,26 @@ async def sparql(request: Request) -> Response:
     named = [value for name, value in params if name == "named-graph-uri"]
     guard.check_dataset_iris(default, pool.graphs, "default-graph-uri")
     guard.check_dataset_iris(named, pool.graphs, "named-graph-uri")
-    endpoint = _endpoint(request)
-    checked = guard.check(query, pool.graphs, settings.max_depth, base=endpoint)
-    media = _negotiate(request, SELECT_OFFER if checked.form in ("SELECT", "ASK") else GRAPH_OFFER)
+    base = endpoint(scope)
+    checked = guard.check(query, pool.graphs, settings.max_depth, base=base)
+    media = _negotiate(header("accept"), SELECT_OFFER if checked.form in ("SELECT", "ASK") else GRAPH_OFFER)
     job = {"query": checked.text, "format": SELECT_TYPES.get(media) or GRAPH_TYPES[media],
-           "cap": settings.row_limit, "base": endpoint}
+           "cap": settings.row_limit, "base": base}
     if default or named:
         job.update(default=default, named=named)
-    head, body = await _run(request, job)
+    head, body = await _run(state, job)
     headers = {"Vary": "Accept"}
     if head.get("truncated"):
         headers.update({TRUNCATED: "true", LIMIT: str(settings.row_limit)})
-    return Response(body, media_type=_media_type(media), headers=headers)
+    return body, _media_type(media), headers
+
+
+async def sparql(request: Request) -> Response:
+    answered = await answer(request.app.state, request.scope, request.headers.get, request.stream)
+    if answered is None:
+        return await service_description(request)
+    body, media, headers = answered
+    return Response(body, media_type=media, headers=headers)
 
 
 async def service_description(request: Request) -> Response:
@@ -191,7 +243,7 @@ async def service_description(request: Request) -> Response:
 
     pool: Pool = request.app.state.pool
     await pool.start()
-    media = _negotiate(request, GRAPH_OFFER)
+    media = _negotiate(request.headers.get("accept"), GRAPH_OFFER)
     endpoint = _endpoint(request)
     formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
@@ -223,20 +275,20 @@ async def resource(request: Request) -> Response:
     fmt = request.query_params.get("format")
     if fmt is not None and fmt not in PAGE_FORMATS:
         raise guard.Refused(400, "bad_request", "format must be one of " + ", ".join(PAGE_FORMATS))
-    media = PAGE_FORMATS[fmt] if fmt else _negotiate(request, PAGE_OFFER)
+    media = PAGE_FORMATS[fmt] if fmt else _negotiate(request.headers.get("accept"), PAGE_OFFER)
     cap = settings.row_limit
-    _, exists = await _run(request, {"query": f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}", "format": "json", "cap": 1})
+    _, exists = await _run(request.app.state, {"query": f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}", "format": "json", "cap": 1})
     if not json.loads(exists)["boolean"]:
         raise guard.Refused(404, "not_found", f"nothing is known about <{iri}>")
     headers = {"Vary": "Accept"}
     if media != "text/html":
         job = {"query": pages.graph_query(iri), "format": GRAPH_TYPES[media], "cap": cap,
                "prefixes": base_prefixes(settings.base)}
-        _, body = await _run(request, job)
+        _, body = await _run(request.app.state, job)
         return Response(body, media_type=_media_type(media), headers=headers)
     rows = {}
     for key, query in pages.profile_queries(iri).items():
-        _, body = await _run(request, {"query": query, "format": "json", "cap": cap})
+        _, body = await _run(request.app.state, {"query": query, "format": "json", "cap": cap})
         rows[key] = json.loads(body)["results"]["bindings"]
     html = pages.Page(settings.base, "/").render(iri, rows)
     return HTMLResponse(html, headers={**headers, "Content-Security-Policy": HTML_POLICY})
@@ -255,12 +307,15 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok", "workers": pool.size, "busy": pool.busy, "time_limit": pool.timeout})
 
 
-async def _refused(request: Request, exc: guard.Refused) -> Response:
+def refusal(exc: guard.Refused, settings: Settings) -> JSONResponse:
     headers = {}
     if exc.status in (429, 503):
-        settings: Settings = request.app.state.settings
         headers["Retry-After"] = "1" if exc.status == 429 else str(max(1, math.ceil(settings.timeout)))
     return error(exc.status, exc.code, exc.message, headers)
+
+
+async def _refused(request: Request, exc: guard.Refused) -> Response:
+    return refusal(exc, request.app.state.settings)
 
 
 async def _http_error(request: Request, exc: HTTPException) -> Response:
@@ -273,7 +328,7 @@ async def _crash(request: Request, exc: Exception) -> Response:
     return error(500, "internal_error", "the server could not answer this request")
 
 
-def create_app(export_dir: Path | str = "export", **options) -> Starlette:
+def create_app(export_dir: Path | str = "export", **options):
     """The endpoint over the graph built into ``export_dir`` (its kg.nq)."""
     settings = Settings(export=Path(export_dir), **options)
     if not (settings.export / "kg.nq").is_file() and not settings.export.is_file():
@@ -298,10 +353,14 @@ def create_app(export_dir: Path | str = "export", **options) -> Starlette:
         Route("/{kind}/{name}", resource, methods=["GET"]),
     ]
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
-                             allow_headers=["Accept", "Content-Type"], expose_headers=[TRUNCATED, LIMIT, "Retry-After"],
+                             allow_headers=["Accept", "Content-Type"], expose_headers=list(CORS_EXPOSE),
                              max_age=600)]
     handlers = {guard.Refused: _refused, HTTPException: _http_error, Exception: _crash}
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan)
     app.state.settings = settings
     app.state.pool = pool
+    if settings.fast_path:
+        from .fast import FastApp
+
+        return FastApp(app)
     return app

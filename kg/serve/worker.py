@@ -14,7 +14,6 @@ import os
 import struct
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 
 _LEN = struct.Struct(">I")
@@ -118,6 +117,11 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - runs in t
 
 # -- the server side -----------------------------------------------------------
 
+def _expire(waiter: asyncio.Future) -> None:
+    if not waiter.done():
+        waiter.set_exception(asyncio.TimeoutError())
+
+
 class Worker:
     """One child process, spoken to over its pipes from the event loop.
 
@@ -129,6 +133,7 @@ class Worker:
         self.process = process
         self._loop = asyncio.get_running_loop()
         self._fd = process.stdout.fileno()
+        self._stdin = process.stdin.fileno()
         os.set_blocking(self._fd, False)
         self._buffer = bytearray()
         self._waiter: asyncio.Future | None = None
@@ -176,12 +181,20 @@ class Worker:
         self._waiter = self._loop.create_future()
         return self._waiter
 
-    async def ask(self, request: dict) -> tuple[dict, bytes]:
+    async def ask(self, request: dict, deadline: float | None = None) -> tuple[dict, bytes]:
+        """Send one request and await its answer; past ``deadline`` (the
+        loop's clock) the wait ends with TimeoutError (the caller kills)."""
         data = json.dumps(request).encode()
         waiter = self._frame()
-        self.process.stdin.write(_LEN.pack(len(data)) + data)  # the worker is idle, reading: this does not block
-        self.process.stdin.flush()
-        frame = await waiter
+        view = memoryview(_LEN.pack(len(data)) + data)
+        while view:  # the worker is idle, reading: this does not block for long
+            view = view[os.write(self._stdin, view):]
+        expiry = None if deadline is None else self._loop.call_at(deadline, _expire, waiter)
+        try:
+            frame = await waiter
+        finally:
+            if expiry is not None:
+                expiry.cancel()
         head, _, body = frame.partition(b"\n")
         return json.loads(head), body
 
@@ -245,19 +258,24 @@ class Pool:
 
     async def run(self, request: dict) -> tuple[dict, bytes]:
         """Run one request on a free worker, within the time limit."""
-        await self.start()
-        if self._idle.empty() and self._waiting >= self.queue_limit:
-            raise Busy(429)
-        deadline = time.monotonic() + self.timeout
-        self._waiting += 1
+        if self._started is None or not self._started.done():
+            await self.start()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        if not self._idle.empty():
+            worker = self._idle.get_nowait()
+        else:
+            if self._waiting >= self.queue_limit:
+                raise Busy(429)
+            self._waiting += 1
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), timeout=self.timeout)
+            except asyncio.TimeoutError:
+                raise Busy(503) from None
+            finally:
+                self._waiting -= 1
         try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout=self.timeout)
-        except asyncio.TimeoutError:
-            raise Busy(503) from None
-        finally:
-            self._waiting -= 1
-        try:
-            answer = await asyncio.wait_for(worker.ask(request), timeout=max(deadline - time.monotonic(), 0.05))
+            answer = await worker.ask(request, max(deadline, loop.time() + 0.05))
         except (asyncio.TimeoutError, asyncio.CancelledError, OSError) as exc:
             self._replace(worker)
             if isinstance(exc, asyncio.CancelledError):
