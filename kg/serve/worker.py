@@ -17,6 +17,11 @@ import sys
 from dataclasses import dataclass
 
 _LEN = struct.Struct(">I")
+# An answer frame starts with one of these bytes, then the body; an error
+# frame is the JSON object {"status": ..., "code": ..., "message": ...}.
+WHOLE, CUT = b"\x00", b"\x01"
+_WHOLE_HEAD = {"status": 200, "truncated": False}
+_CUT_HEAD = {"status": 200, "truncated": True}
 
 
 @dataclass
@@ -71,6 +76,12 @@ def _execute(store, request: dict) -> tuple[dict, bytes]:
     return {"status": 200, "type": CONTENT_TYPES[fmt], "truncated": truncated}, body
 
 
+def _answer_frame(head: dict, body: bytes) -> bytes:
+    if head["status"] != 200:
+        return json.dumps(head).encode()
+    return (CUT if head["truncated"] else WHOLE) + body
+
+
 def _read_frame(stream) -> bytes | None:
     head = stream.read(4)
     if len(head) < 4:
@@ -109,10 +120,12 @@ def main(argv: list[str] | None = None) -> None:  # pragma: no cover - runs in t
     graphs = sorted(g.value for g in store.named_graphs())
     _write_frame(stdout, json.dumps({"ready": True, "graphs": graphs, "triples": len(store)}).encode())
     stdout.flush()
+    out = stdout.fileno()
     while (frame := _read_frame(stdin)) is not None:
-        head, body = _execute(store, json.loads(frame))
-        _write_frame(stdout, json.dumps(head).encode() + b"\n" + body)
-        stdout.flush()
+        answer = _answer_frame(*_execute(store, json.loads(frame)))
+        view = memoryview(_LEN.pack(len(answer)) + answer)
+        while view:
+            view = view[os.write(out, view):]
 
 
 # -- the server side -----------------------------------------------------------
@@ -167,6 +180,10 @@ class Worker:
             if self._waiter is not None and not self._waiter.done():
                 self._waiter.set_exception(ConnectionError("the worker process ended"))
             return
+        if not self._buffer and len(data) >= 4 and len(data) == 4 + _LEN.unpack_from(data)[0] \
+                and self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(data[4:])  # the usual case: one whole frame in one read
+            return
         self._buffer += data
         if len(self._buffer) >= 4:
             size = _LEN.unpack_from(self._buffer)[0]
@@ -176,7 +193,7 @@ class Worker:
                 self._waiter.set_result(frame)
 
     def _frame(self) -> asyncio.Future:
-        if self._ended or self.process.poll() is not None:
+        if self._ended:  # a worker that died unnoticed fails the write below (EPIPE) or ends its pipe
             raise ConnectionError("the worker process ended")
         self._waiter = self._loop.create_future()
         return self._waiter
@@ -195,8 +212,12 @@ class Worker:
         finally:
             if expiry is not None:
                 expiry.cancel()
-        head, _, body = frame.partition(b"\n")
-        return json.loads(head), body
+        kind = frame[:1]
+        if kind == WHOLE:
+            return _WHOLE_HEAD, frame[1:]
+        if kind == CUT:
+            return _CUT_HEAD, frame[1:]
+        return json.loads(frame), b""
 
     def kill(self) -> None:
         self._loop.remove_reader(self._fd)
