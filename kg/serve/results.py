@@ -1,8 +1,11 @@
 """SPARQL results and RDF graphs as bytes, with a row cap.
 
 pyoxigraph serialises whole result sets; the endpoint must stop at a row cap
-and say so, so SELECT results are written here (SPARQL 1.1 Query Results
-JSON, XML, CSV and TSV). Graphs are capped here and serialised by pyoxigraph.
+and say so. A small SELECT result in JSON is serialised by pyoxigraph
+(:func:`serialize_small`: its bytes are the same as this module's writer
+gives; its CSV is not, as it leaves IRIs with commas unquoted); any other is
+written here row by row (SPARQL 1.1 Query Results JSON,
+XML, CSV and TSV). Graphs are capped here and serialised by pyoxigraph.
 """
 from __future__ import annotations
 
@@ -121,6 +124,50 @@ def write_solutions(solutions, fmt: str, cap: int) -> tuple[bytes, bool]:
         lines = ["\t".join("?" + n for n in names)] + ["\t".join("" if t is None else str(t) for t in row) for row in rows]
         body = "\n".join(lines) + "\n"
     return body.encode("utf-8"), truncated
+
+
+# Formats pyoxigraph writes byte for byte as write_solutions does, and the fewest
+# bytes one row takes in each ("{}," in JSON).
+NATIVE = {"json": ("JSON", 3)}
+
+
+class _Overflow(Exception):
+    pass
+
+
+class _Bounded:
+    """A binary writer that refuses to hold more than ``limit`` bytes."""
+
+    def __init__(self, limit: int):
+        self.limit, self.size, self.parts = limit, 0, []
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _Overflow()
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def serialize_small(solutions, fmt: str, cap: int) -> bytes | None:
+    """All rows, serialised by pyoxigraph, if that is provably at most ``cap``
+    rows: the output is stopped once it is longer than ``cap`` rows of the
+    smallest size could be. None means: more may follow (the caller runs the
+    query again through :func:`write_solutions`, which stops at the cap)."""
+    import pyoxigraph
+
+    name, row_bytes = NATIVE[fmt]
+    writer = _Bounded(row_bytes * cap)
+    try:
+        solutions.serialize(writer, getattr(pyoxigraph.QueryResultsFormat, name))
+    except Exception:
+        if writer.size > writer.limit:
+            return None
+        raise
+    return b"".join(writer.parts)
 
 
 def write_boolean(value: bool, fmt: str) -> bytes:

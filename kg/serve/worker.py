@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -47,10 +48,16 @@ class TimedOut(Exception):
 
 # -- the child process ---------------------------------------------------------
 
+# Queries whose first row may cost the whole evaluation (sorting, grouping,
+# MINUS) are not tried twice; a match inside a string or an IRI only means the
+# query takes the row-by-row writer.
+_BLOCKING = re.compile(r"\b(?:ORDER|GROUP|MINUS)\b", re.IGNORECASE)
+
+
 def _execute(store, request: dict) -> tuple[dict, bytes]:
     import pyoxigraph
 
-    from .results import CONTENT_TYPES, write_boolean, write_solutions, write_triples
+    from .results import CONTENT_TYPES, NATIVE, serialize_small, write_boolean, write_solutions, write_triples
 
     options = {}
     if request.get("default") is not None or request.get("named") is not None:
@@ -65,7 +72,13 @@ def _execute(store, request: dict) -> tuple[dict, bytes]:
         if isinstance(result, pyoxigraph.QueryBoolean):
             body = write_boolean(bool(result), fmt)
         elif isinstance(result, pyoxigraph.QuerySolutions):
-            body, truncated = write_solutions(result, fmt, cap)
+            body = None
+            if fmt in NATIVE and not _BLOCKING.search(request["query"]):
+                body = serialize_small(result, fmt, cap)
+                if body is None:  # a large result: once more, row by row up to the cap
+                    result = store.query(request["query"], base_iri=request.get("base"), **options)
+            if body is None:
+                body, truncated = write_solutions(result, fmt, cap)
         else:
             body, truncated = write_triples(result, fmt, cap, request.get("prefixes"))
     except SyntaxError as exc:
