@@ -16,7 +16,10 @@ EXPORT = click.option("--export", "export", type=click.Path(file_okay=False, pat
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; 0.0.0.0 exposes the server to the network.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port (0 picks a free one).")
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, help="Time limit per query, in seconds.")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes, each holding the graph.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Query worker processes in all, each holding the graph (shared out among --processes).")
+@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="HTTP server processes sharing the port, each with its share of the workers and its own --queue.")
 @click.option("--queue", type=click.IntRange(0, 10_000), default=32, show_default=True, help="Queries that may wait for a worker before 429.")
 @click.option("--row-limit", type=click.IntRange(1), default=10_000, show_default=True, help="Rows (or triples) per result; more are cut and flagged.")
 @click.option("--max-query-bytes", type=click.IntRange(1), default=64 * 1024, show_default=True, help="Largest query or request body (413 above).")
@@ -26,7 +29,7 @@ EXPORT = click.option("--export", "export", type=click.Path(file_okay=False, pat
               help="Base IRI of the graph; IRIs under it resolve to pages here. [default: https://w3id.org/ai-race-kg/]")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request on stderr.")
 @_fail_cleanly
-def serve(export, host, port, timeout, workers, queue, row_limit, max_query_bytes, worker_memory, base, access_log):
+def serve(export, host, port, timeout, workers, processes, queue, row_limit, max_query_bytes, worker_memory, base, access_log):
     """Serve the graph: a read-only SPARQL endpoint and linked-data pages.
 
     SPARQL 1.1 Protocol at /sparql (GET, POST form, POST
@@ -39,18 +42,22 @@ def serve(export, host, port, timeout, workers, queue, row_limit, max_query_byte
     Examples:
       kg serve
       kg serve --port 8080 --timeout 5 --workers 4
+      kg serve --processes 2 --workers 2     # two HTTP processes, one query worker each
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' localhost:8000/sparql
     """
-    import uvicorn
-
+    from .errors import KGError
     from .serve.app import create_app
-    from .serve.http import protocol
+    from .serve.multi import serve_processes
 
+    if workers < processes:
+        raise KGError(f"--workers {workers} is fewer than --processes {processes}: each process needs a worker")
     app = create_app(export, base=_base(base), timeout=timeout, workers=workers, queue=queue,
                      row_limit=row_limit, max_query_bytes=max_query_bytes, worker_memory_mb=worker_memory)
-    click.echo(f"Serving {export}/ on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
-    uvicorn.run(app, host=host, port=port, http=protocol(), access_log=access_log,
-                log_level="info" if access_log else "warning")
+
+    def started(bound_port: int) -> None:
+        click.echo(f"Serving {export}/ on http://{host}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
+
+    serve_processes(app, host, port, processes, workers, access_log, started)
 
 
 @click.command()
