@@ -93,3 +93,48 @@ def test_fast_path_time_limit_is_the_same_503(built):
     assert answers[0] == answers[1]
     status, headers, body = answers[0]
     assert status == 503 and (b"retry-after", b"1") in headers and b'"timeout"' in body
+
+
+def test_pool_queue_429_503_and_cancelled_waiters(built):
+    """One worker, one place in the queue: the next request waits, the one
+    after gets 429; a waiter that outwaits its time limit gets 503; a
+    cancelled waiter gives its place up; the killed worker is replaced."""
+    import asyncio
+
+    from kg.serve.worker import Busy, Pool, TimedOut
+
+    slow = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", "format": "json", "cap": 10}
+    quick = {"query": "ASK { ?s ?p ?o }", "format": "json", "cap": 10}
+
+    async def refused(request) -> int:
+        with pytest.raises(Busy) as busy:
+            await pool.run(request)
+        return busy.value.status
+
+    async def scenario():
+        await pool.start()
+        try:
+            runaway = asyncio.ensure_future(pool.run(slow))  # its limit: 1.5 s
+            await asyncio.sleep(0.1)
+            pool.timeout = 0.3  # later requests may wait 0.3 s
+            waiting = asyncio.ensure_future(refused(quick))
+            await asyncio.sleep(0.05)
+            assert await refused(quick) == 429
+            assert await waiting == 503
+            cancelled = asyncio.ensure_future(pool.run(quick))
+            await asyncio.sleep(0.05)
+            cancelled.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await cancelled
+            assert await refused(quick) == 503  # not 429: the cancelled waiter left the queue
+            pool.timeout = 1.5
+            with pytest.raises(TimedOut):
+                await runaway
+            head, body = await pool.run(quick)  # waits for the fresh worker that replaces the killed one
+            assert head["status"] == 200 and b'"boolean":true' in body.replace(b" ", b"")
+            assert pool.busy == 0
+        finally:
+            await pool.close()
+
+    pool = Pool(built.out, size=1, queue=1, timeout=1.5)
+    asyncio.run(scenario())

@@ -98,7 +98,7 @@ def check(query: str, graphs: frozenset[str] | set[str], max_depth: int = MAX_DE
     prefixes: dict[str, str] = {}
     from_graphs: list[str] = []
     from_named: list[str] = []
-    toks = list(tokens(text))
+    toks = [(m.lastgroup, m.group(m.lastgroup)) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
     for index, (kind, value) in enumerate(toks):
         if kind == "open":
             depth += 1

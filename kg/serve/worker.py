@@ -9,6 +9,7 @@ fresh one is started, so the server itself never blocks.
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import os
 import struct
@@ -262,25 +263,28 @@ class Pool:
         self.timeout = timeout
         self.graphs: frozenset[str] = frozenset()
         self.triples = 0
-        self._idle: asyncio.Queue | None = None
-        self._waiting = 0
+        self._idle: list[Worker] = []
+        self._waiters: collections.deque[asyncio.Future] = collections.deque()  # requests waiting for a worker, oldest first
         self._workers: set[Worker] = set()
         self._started: asyncio.Task | None = None
+        self._ready = False
         self._respawns: set[asyncio.Task] = set()
 
     async def start(self) -> None:
+        if self._ready:
+            return
         if self._started is None:
             self._started = asyncio.ensure_future(self._start())
         await asyncio.shield(self._started)
 
     async def _start(self) -> None:
-        self._idle = asyncio.Queue()
         started = await asyncio.gather(*(Worker.start(self.export, self.memory_mb) for _ in range(self.size)))
         for worker, hello in started:
             self.graphs = frozenset(hello["graphs"])
             self.triples = hello["triples"]
             self._workers.add(worker)
-            self._idle.put_nowait(worker)
+            self._release(worker)
+        self._ready = True
 
     async def close(self) -> None:
         for task in self._respawns:
@@ -292,26 +296,15 @@ class Pool:
 
     @property
     def busy(self) -> int:
-        return self.size - (self._idle.qsize() if self._idle else 0)
+        return self.size - len(self._idle)
 
     async def run(self, request: dict) -> tuple[dict, bytes]:
         """Run one request on a free worker, within the time limit."""
-        if self._started is None or not self._started.done():
+        if not self._ready:
             await self.start()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
-        if not self._idle.empty():
-            worker = self._idle.get_nowait()
-        else:
-            if self._waiting >= self.queue_limit:
-                raise Busy(429)
-            self._waiting += 1
-            try:
-                worker = await asyncio.wait_for(self._idle.get(), timeout=self.timeout)
-            except asyncio.TimeoutError:
-                raise Busy(503) from None
-            finally:
-                self._waiting -= 1
+        worker = self._idle.pop() if self._idle else await self._acquire(deadline)
         try:
             answer = await worker.ask(request, max(deadline, loop.time() + 0.05))
         except (asyncio.TimeoutError, asyncio.CancelledError, OSError) as exc:
@@ -322,8 +315,38 @@ class Pool:
                 raise TimedOut() from None
             return {"status": 500, "code": "worker_crashed",
                     "message": "the query ran out of memory or crashed the worker running it; it was stopped"}, b""
-        self._idle.put_nowait(worker)
+        self._release(worker)
         return answer
+
+    async def _acquire(self, deadline: float) -> Worker:
+        """Wait, first come first served, for a worker until ``deadline``."""
+        if len(self._waiters) >= self.queue_limit:
+            raise Busy(429)
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
+        self._waiters.append(waiter)
+        expiry = loop.call_at(deadline, _expire, waiter)
+        try:
+            return await waiter
+        except BaseException as exc:
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
+            elif waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                self._release(waiter.result())  # handed a worker, then cancelled: pass it on
+            if isinstance(exc, asyncio.TimeoutError):
+                raise Busy(503) from None
+            raise
+        finally:
+            expiry.cancel()
+
+    def _release(self, worker: Worker) -> None:
+        """Hand ``worker`` to the oldest waiting request, or put it back."""
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self._idle.append(worker)
 
     def _replace(self, worker: Worker) -> None:
         worker.kill()
@@ -341,7 +364,7 @@ class Pool:
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 30.0)
             self._workers.add(fresh)
-            self._idle.put_nowait(fresh)
+            self._release(fresh)
 
         task = asyncio.ensure_future(respawn())
         self._respawns.add(task)
