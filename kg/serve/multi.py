@@ -39,7 +39,10 @@ def _run(app, sock: socket.socket, access_log: bool) -> None:
     from .http import protocol
 
     config = uvicorn.Config(app, http=protocol(), access_log=access_log, log_level="info" if access_log else "warning")
-    uvicorn.Server(config).run(sockets=[sock])
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    if not server.started:  # as uvicorn.run does: the app failed to start (its log says why)
+        raise SystemExit(3)
 
 
 def serve_processes(app, host: str, port: int, processes: int, workers: int, access_log: bool, started) -> None:
