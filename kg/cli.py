@@ -218,9 +218,11 @@ def _stats_table(figures: dict) -> str:
 
 # Commands of other stages live in their own modules; register them here,
 # one line each. Their modules import heavy libraries inside the commands.
-from .cli_query import query  # noqa: E402
+from .cli_query import conflicts, query, show  # noqa: E402
 
 cli.add_command(query)
+cli.add_command(conflicts)
+cli.add_command(show)
 
 
 def main():  # pragma: no cover - console script entry point

@@ -72,3 +72,71 @@ def _parse_bindings(bindings: tuple[str, ...]) -> dict[str, str]:
             raise KGError(f"--bind {item!r}: write VAR=VALUE, e.g. --bind actor=deepseek")
         parsed[name.lstrip("?")] = value
     return parsed
+
+
+@click.command()
+@data_options
+@output_options()
+@_fail_cleanly
+def conflicts(data, corpus, base, fmt, output):
+    """Every subject and property where the sources disagree.
+
+    Each value is listed side by side with its qualifiers, its rank and the
+    reason for it, and every source that gives it with its quote. A conflict
+    is what `kg stats` counts: a single-valued property (cost, date, count...)
+    given different values, where a bound such as "less than" is part of the
+    value and "around" is not.
+
+    \b
+    Examples:
+      kg conflicts
+      kg conflicts --format csv -o conflicts.csv
+      kg conflicts --format json | jq '.[].subject'
+    """
+    import json
+
+    from .build import check
+    from .conflicts import conflict_report, conflict_rows, conflict_text
+    from .results import render_rows
+
+    report = conflict_report(check(data, corpus, _base(base)).catalog)
+    if fmt == "table":
+        emit(conflict_text(report), output)
+    elif fmt == "json":
+        emit(json.dumps(report, indent=2, ensure_ascii=False) + "\n", output)
+    else:
+        emit(render_rows(conflict_rows(report), fmt), output)
+
+
+@click.command()
+@click.argument("entity")
+@export_option
+@output_options()
+@_fail_cleanly
+def show(entity, export, fmt, output):
+    """An actor's profile: names, type, and every claim with its quotes.
+
+    ENTITY is an id, a label or an alias, in any case. Claims are grouped by
+    property, followed by the claims of other actors that point at it and
+    the statements made about it; each comes with its rank and the source
+    and quote behind it.
+
+    \b
+    Examples:
+      kg show deepseek
+      kg show "Liang WenFeng"
+      kg show H800 --format json
+    """
+    import json
+
+    from .profile import profile, profile_rows, profile_text
+    from .results import render_rows
+    from .store import open_store
+
+    prof = profile(open_store(export), entity)
+    if fmt == "table":
+        emit(profile_text(prof), output)
+    elif fmt == "json":
+        emit(json.dumps(prof, indent=2, ensure_ascii=False) + "\n", output)
+    else:
+        emit(render_rows(profile_rows(prof), fmt), output)
