@@ -223,11 +223,12 @@ from .cli_query import conflicts, query, show  # noqa: E402
 cli.add_command(query)
 cli.add_command(conflicts)
 cli.add_command(show)
-from .cli_network import export_graph, path, rank  # noqa: E402
+from .cli_network import diff, export_graph, path, rank  # noqa: E402
 
 cli.add_command(path)
 cli.add_command(rank)
 cli.add_command(export_graph)
+cli.add_command(diff)
 
 
 def main():  # pragma: no cover - console script entry point

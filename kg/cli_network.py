@@ -93,3 +93,36 @@ def export_graph(fmt, export, nodes, deprecated, output):
     from .store import open_store
 
     emit(render(entity_graph(open_store(export), deprecated), fmt, nodes), output)
+
+
+@click.command()
+@click.argument("old")
+@click.argument("new", required=False)
+@export_option
+@output_options()
+@_fail_cleanly
+def diff(old, new, export, fmt, output):
+    """How the graph changed between two builds, claim by claim.
+
+    OLD and NEW are export folders or git revisions (their export/kg.nq is
+    read with git show); NEW defaults to the --export folder. Changes are
+    added, removed, value changed, evidence added or removed, and rank
+    changed, each with the sources and quotes behind it.
+
+    \b
+    Examples:
+      kg diff HEAD~1                      # last commit's export vs export/
+      kg diff v0.1 main --format csv
+      kg diff /tmp/old-export export
+    """
+    import json
+
+    from .diff import claim_states, diff_builds, diff_rows, diff_text, load_build, summary
+    from .results import render_rows
+
+    changes = diff_builds(claim_states(load_build(old, export)), claim_states(load_build(new or str(export), export)))
+    if fmt == "table":
+        emit(diff_text(changes), output)
+        return
+    emit(json.dumps(changes, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_rows(diff_rows(changes), fmt), output)
+    click.echo(summary(changes), err=True)
