@@ -92,6 +92,10 @@ def emit(text: str, output: Path) -> None:
         raise KGError(f"cannot write {output}: {exc.strerror}") from None
 
 
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
 def _base(base: str | None) -> str:
     from .terms import DEFAULT_BASE
 
@@ -134,8 +138,8 @@ def build(data, corpus, base, out):
     catalog = result.catalog
     total = sum(result.timings.values())
     click.echo(
-        f"Built {len(catalog.entities)} entities, {len(catalog.claims)} claims and "
-        f"{len(result.quads)} quads from {len(catalog.sources)} sources into {out}/ in {total:.2f}s",
+        f"Built {_count(len(catalog.entities), 'entity', 'entities')}, {_count(len(catalog.claims), 'claim')} and "
+        f"{_count(len(result.quads), 'quad')} from {_count(len(catalog.sources), 'source')} into {out}/ in {total:.2f}s",
         err=True,
     )
 
@@ -214,6 +218,28 @@ def _stats_table(figures: dict) -> str:
             rank = "" if value["rank"] == "normal" else f" ({value['rank']})"
             lines.append(f"    {value['value']}{quals}{rank}  per {', '.join(value['sources'])}")
     return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--entities", type=click.IntRange(min=10), default=100_000, show_default=True, help="How many entities to generate.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; the same seed gives the same files.")
+@_fail_cleanly
+def synth(out, entities, seed):
+    """Write synthetic data and corpus for benchmarks.
+
+    Writes OUT/data/entities.yaml and OUT/corpus/ in the shape of the real
+    data, about ten triples per entity.
+
+    \b
+    Examples:
+      kg synth /tmp/synth --entities 100000
+      kg build --data /tmp/synth/data --corpus /tmp/synth/corpus --out /tmp/synth/export
+    """
+    from .synthetic import generate
+
+    data_dir, corpus_dir = generate(out, entities, seed)
+    click.echo(f"Wrote {data_dir} and {corpus_dir}", err=True)
 
 
 # Commands of other stages live in their own modules; register them here,

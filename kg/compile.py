@@ -11,9 +11,11 @@ For every claim the graph gets:
   rank among the claims for that subject and property (deprecated claims never
   get one).
 
-Entities, articles, value nodes and direct triples live in the default graph.
-Each article has a named graph holding the claims it supports and their
-evidence from it, so that one article's account can be read on its own. IRIs
+Entities, articles, value nodes, direct triples and statement nodes live in
+the default graph. Each article has a named graph holding what it contributes:
+the ``prov:wasDerivedFrom`` links from claims to its evidence, and that
+evidence with its selectors. Every triple is in exactly one graph, so a query
+over the union of all graphs never sees a triple twice. IRIs
 are minted from ids and from hashes of a claim's key fields: the same data
 always gives the same IRIs, and there are no blank nodes.
 """
@@ -166,10 +168,8 @@ def _compile_claim(claim: Claim, mint: Minter, vocab, best_rank, add) -> None:
     for name, qualifier in sorted(claim.qualifiers.items()):
         statement.append((c, f"<{vocab.qualifiers[name].iri}>", _value_term(qualifier, mint, vocab.units, add)))
 
-    for source_id in sorted({ev.source for ev in claim.evidence}):
-        g = mint.graph(source_id)
-        for s, p, o in statement:
-            add((s, p, o, g))
+    for s, p, o in statement:
+        add((s, p, o, ""))
     for ev in claim.evidence:
         g = mint.graph(ev.source)
         e = mint.evidence(claim.key, ev.source, ev.exact)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,21 +43,32 @@ def resolve_corpus(option: str | os.PathLike | None) -> Path:
     return path
 
 
-def fold(text: str) -> tuple[str, list[int]]:
-    """Typography-folded text, and for each of its characters the offset it came from."""
+_ONE_TO_ONE = str.maketrans({
+    **_FOLD,
+    **{chr(c): " " for c in range(0x3001) if chr(c).isspace()},
+})
+_SPACE_RUN = re.compile(r" {2,}")
+
+
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """Typography-folded text, and for each of its characters the offset it came from.
+
+    The offsets are None when folding kept every character in place, which is
+    the common case and spares a list as long as the text.
+    """
+    quick = text.translate(_ONE_TO_ONE)
+    if "  " not in quick and _ELLIPSIS not in quick:
+        return quick, None
     out: list[str] = []
     origin: list[int] = []
     in_space = False
-    for i, ch in enumerate(text):
-        ch = _FOLD.get(ch, ch)
-        if ch.isspace():
+    for i, ch in enumerate(quick):
+        if ch == " ":
             if in_space:
                 continue
             in_space = True
-            out.append(" ")
-            origin.append(i)
-            continue
-        in_space = False
+        else:
+            in_space = False
         if ch == _ELLIPSIS:
             out.append("...")
             origin.extend((i, i, i))
@@ -67,7 +79,8 @@ def fold(text: str) -> tuple[str, list[int]]:
 
 
 def fold_quote(quote: str) -> str:
-    return fold(quote.strip())[0]
+    folded = quote.strip().translate(_ONE_TO_ONE).replace(_ELLIPSIS, "...")
+    return _SPACE_RUN.sub(" ", folded) if "  " in folded else folded
 
 
 @dataclass
@@ -76,18 +89,22 @@ class Article:
     path: Path
     text: str
     folded: str
-    origin: list[int]
+    origin: list[int] | None  # None: folded offsets are the text's offsets
 
-    def locate(self, quote: str) -> list[int]:
-        """Start offsets (in folded text) of every occurrence, up to two."""
-        needle = fold_quote(quote)
+    def locate(self, needle: str) -> list[int]:
+        """Start offsets (in folded text) of a folded quote, up to two."""
         first = self.folded.find(needle)
         if first < 0:
             return []
         second = self.folded.find(needle, first + 1)
         return [first] if second < 0 else [first, second]
 
+    def original(self, folded_offset: int) -> int:
+        return folded_offset if self.origin is None else self.origin[folded_offset]
+
     def span(self, folded_start: int, folded_length: int) -> tuple[int, int]:
+        if self.origin is None:
+            return folded_start, folded_start + folded_length
         start = self.origin[folded_start]
         end = self.origin[folded_start + folded_length - 1] + 1
         return start, end
@@ -144,14 +161,15 @@ def verify_quotes(catalog: Catalog, corpus: Path) -> dict[str, Article]:
 
 
 def _place(evidence: Evidence, article: Article) -> Problem | None:
-    hits = article.locate(evidence.quote)
+    needle = fold_quote(evidence.quote)
+    hits = article.locate(needle)
     file = article.path.name
     if not hits:
         return evidence.where.problem(f"quote not found in {file}{_near_miss(evidence.quote, article)}", "quote")
     if len(hits) > 1:
-        lines = ", ".join(str(article.line_of(article.origin[h])) for h in hits)
+        lines = ", ".join(str(article.line_of(article.original(h))) for h in hits)
         return evidence.where.problem(f"quote occurs more than once in {file} (lines {lines}); lengthen it so that it is unique", "quote")
-    start, end = article.span(hits[0], len(fold_quote(evidence.quote)))
+    start, end = article.span(hits[0], len(needle))
     evidence.start, evidence.end = start, end
     evidence.exact = article.text[start:end]
     evidence.prefix = article.text[max(0, start - CONTEXT):start]

@@ -7,17 +7,16 @@ in one go, each at the file, line and column where it can be fixed.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from .errors import DataError, KGError, Problem, did_you_mean
-from .model import ClaimRecord, DataFile, EntityRecord, SourceRecord
+from .model import ClaimRecord, DataFile, EntityRecord, SourceRecord, suggest_id
 from .values import BadValue, Value, parse_value
 from .vocab import PropertyInfo, Vocabulary, load_vocabulary
-from .yamlsafe import YamlDocument, read_yaml
+from .yamlsafe import YamlDocument, coerced_meaning, read_yaml
 
 RANKS = ("preferred", "normal", "deprecated")
 
@@ -110,35 +109,71 @@ def data_files(path: Path) -> list[Path]:
     raise KGError(f"{path}: no such file or folder (use --data to point at data/entities.yaml or a folder of YAML files)")
 
 
-def _display(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-
-
 def load(path: Path, vocab: Vocabulary | None = None) -> Catalog:
     """Load and check the data at ``path``; raise DataError listing every problem."""
     vocab = vocab or load_vocabulary()
     problems: list[Problem] = []
     parsed: list[tuple[YamlDocument, DataFile]] = []
     for file in data_files(path):
-        doc = read_yaml(file, _display(file))
+        doc = read_yaml(file, str(file))  # as the user named it
         problems.extend(doc.problems)
-        if doc.data is None or doc.problems:
+        if doc.problems:
+            continue
+        if doc.data is None:
+            problems.append(Problem(doc.path, 1, 1, "the file is empty; expected a mapping with 'sources', 'entities' and/or 'claims'"))
             continue
         if not isinstance(doc.data, dict):
             problems.append(doc.problem((), "the top level must be a mapping with 'sources', 'entities' and/or 'claims'"))
             continue
+        problems.extend(_coerced_problems(doc, vocab))
         try:
             parsed.append((doc, DataFile.model_validate(doc.data)))
         except ValidationError as exc:
             problems.extend(_shape_problems(doc, exc))
+            # Keep the records that are well formed, so that their references
+            # are checked in this same run rather than after the next fix.
+            parsed.append((doc, _valid_records(doc.data)))
     catalog = Catalog(vocab)
     _resolve(catalog, parsed, problems)
     if problems:
         raise DataError(problems)
     return catalog
+
+
+_RECORD_MODELS = {"sources": SourceRecord, "entities": EntityRecord, "claims": ClaimRecord}
+
+
+def _valid_records(data: dict) -> DataFile:
+    """The records of a file that fails validation as a whole and pass alone.
+
+    Indexes are kept (a placeholder stands for each bad record) so that
+    positions still resolve.
+    """
+    kept: dict[str, list] = {}
+    for section, model in _RECORD_MODELS.items():
+        records = data.get(section)
+        if not isinstance(records, list):
+            continue
+        kept[section] = []
+        for raw in records:
+            try:
+                kept[section].append(model.model_validate(raw))
+            except ValidationError:
+                kept[section].append(None)
+    return DataFile.model_construct(**kept)
+
+
+def _coerced_problems(doc: YamlDocument, vocab: Vocabulary) -> list[Problem]:
+    """Unquoted NO, off, ~ ... are refused except where a boolean is expected."""
+    boolean_keys = {name for name, q in vocab.qualifiers.items() if q.kind == "boolean"}
+    problems = []
+    for key, value, line, col in doc.coerced:
+        if key in boolean_keys and value in ("true", "false"):
+            continue
+        meaning = coerced_meaning(value)
+        hint = "; write true or false" if key in boolean_keys else f'; put it in quotes: "{value}"'
+        problems.append(Problem(doc.path, line, col, f"unquoted {value!r} is read as {meaning} by YAML 1.1 tools{hint}"))
+    return problems
 
 
 _RECORD_FIELDS = {
@@ -173,13 +208,27 @@ def _shape_problems(doc: YamlDocument, exc: ValidationError) -> list[Problem]:
         elif kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
             want = {"list_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping")
             problems.append(doc.problem(loc, f"'{field_name}' must be {want}"))
-        elif kind == "string_pattern_mismatch" and field_name == "wikidata":
-            problems.append(doc.problem(loc, f"wikidata id must look like Q12345; got {error['input']!r}"))
+        elif kind == "string_pattern_mismatch":
+            problems.append(doc.problem(loc, _pattern_message(str(field_name), str(error["input"]))))
+        elif kind == "string_type":
+            got = {dict: "a mapping", list: "a list"}.get(type(error["input"]), "nothing")
+            problems.append(doc.problem(loc, f"'{field_name}' must be a single value, got {got}"))
+        elif kind == "string_too_short":
+            problems.append(doc.problem(loc, f"'{field_name}' must not be empty"))
         else:
             message = error["msg"].removeprefix("Value error, ")
             where = f"'{field_name}' " if isinstance(field_name, str) and field_name else ""
             problems.append(doc.problem(loc, f"{where}{message[0].lower()}{message[1:]}" if message else where))
     return problems
+
+
+def _pattern_message(field_name: str, value: str) -> str:
+    if field_name == "sha256":
+        return "sha256 must be 64 lowercase hexadecimal digits (run: sha256sum FILE)"
+    if field_name == "wikidata":
+        return f"wikidata id must look like Q12345; got {value!r}"
+    return (f"id {value!r} is not safe in an IRI; use lowercase letters, digits, '-', '.' and '_', "
+            f"e.g. {suggest_id(value)!r}")
 
 
 def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], problems: list[Problem]) -> None:
@@ -197,8 +246,12 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
 
     for doc, data in parsed:
         for i, record in enumerate(data.sources):
+            if record is None:
+                continue
             register(catalog.sources, "source", Source(record, Where(doc, ("sources", i))), Where(doc, ("sources", i)))
         for i, record in enumerate(data.entities):
+            if record is None:
+                continue
             register(catalog.entities, "entity", Entity(record, Where(doc, ("entities", i))), Where(doc, ("entities", i)))
 
     entity_ids = catalog.entities
@@ -219,6 +272,8 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
     seen_claims: dict[str, Where] = {}
     for doc, data in parsed:
         for i, record in enumerate(data.claims):
+            if record is None:
+                continue
             claim = _resolve_claim(catalog, record, Where(doc, ("claims", i)), problems)
             if claim is None:
                 continue

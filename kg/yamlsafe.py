@@ -1,14 +1,19 @@
 """Strict, fast reading of hand-written YAML.
 
-libyaml composes the node tree in C with the *base* resolver, so every scalar
-stays the string the curator typed: nothing is silently turned into a boolean,
-a number or a date. The walk over the tree then refuses what a data file has
-no use for and what could hurt: anchors and aliases (alias bombs), explicit
-tags (``!!python/object``), duplicate keys, and plain scalars that YAML 1.1
-tools would read as something other than text.
+libyaml parses the text in C and we build dicts, lists and strings straight
+from its events, with the *base* resolver's view of scalars: every scalar
+stays the string the curator typed, nothing is silently turned into a
+boolean, a number or a date. Building from events is several times faster
+than composing libyaml's node tree, and it lets us refuse, before anything is
+expanded, what a data file has no use for and what could hurt: anchors and
+aliases (alias bombs), explicit tags (``!!python/object``), duplicate keys.
+Unquoted scalars that YAML 1.1 tools would read as booleans or null (``NO``,
+``off``, ``~``) are listed with the key they sit under, so that the loader
+can refuse them wherever text is expected.
 
-The node tree is kept so that any value can be located later by its path,
-without paying for position bookkeeping on every node.
+Positions are not tracked while building. When a problem needs a line and
+column, the file is composed into a node tree once and the value is found by
+its path: errors cost time, clean files do not.
 """
 from __future__ import annotations
 
@@ -18,21 +23,30 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .errors import Problem
 
-_STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
 _LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 # What YAML 1.1 (PyYAML's SafeLoader) reads as a boolean or null when unquoted.
 _YAML11_BOOL = re.compile(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|y|Y|n|N)$")
 _YAML11_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-# A cheap pre-scan: only when one of these could start a token do we pay for a
-# full token scan to find anchors, aliases and tags precisely.
-_MAYBE_SPECIAL = re.compile(r"(?:^|[\s\[{,:-])[&*!][^\s,\]}]", re.MULTILINE)
+
+
+_COERCIBLE_START = frozenset(("", "~", "y", "Y", "n", "N", "t", "T", "f", "F", "o", "O"))
 
 
 def coerced_meaning(text: str) -> str | None:
@@ -52,8 +66,21 @@ class YamlDocument:
 
     path: str
     data: Any
-    root: Node | None
+    text: str = ""
     problems: list[Problem] = field(default_factory=list)
+    # (key, value, line, column) of unquoted scalars YAML 1.1 would coerce
+    coerced: list[tuple[str, str, int, int]] = field(default_factory=list)
+    _root: Node | None = field(default=None, repr=False)
+
+    @property
+    def root(self) -> Node | None:
+        if self._root is None and self.text and self.data is not None:
+            loader = _LOADER(self.text)
+            try:
+                self._root = loader.get_single_node()
+            finally:
+                loader.dispose()
+        return self._root
 
     def locate(self, loc: tuple, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at ``loc``, or of its key.
@@ -96,37 +123,28 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return YamlDocument(name, None, None, [Problem(name, line, col, f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8")])
+        message = f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8"
+        return YamlDocument(name, None, problems=[Problem(name, line, col, message)])
     if text.startswith("\ufeff"):
         text = text[1:]
-    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        return YamlDocument(name, None, None, [Problem(name, 1, 1, "the file is empty; expected a mapping with 'sources', 'entities' and/or 'claims'")])
-
-    problems: list[Problem] = []
-    if _MAYBE_SPECIAL.search(text):
-        problems.extend(_scan_special_tokens(name, text))
-        if problems:
-            # Never compose a document that uses aliases: that is how alias
-            # bombs exhaust memory.
-            return YamlDocument(name, None, None, problems)
-
+    if all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        message = "the file is empty; expected a mapping with 'sources', 'entities' and/or 'claims'"
+        return YamlDocument(name, None, problems=[Problem(name, 1, 1, message)])
+    builder = _Builder(name)
     loader = _LOADER(text)
     try:
-        root = loader.get_single_node()
+        data = builder.run(loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
-        hint = _syntax_hint(what)
-        return YamlDocument(name, None, None, [Problem(name, line, col, f"YAML syntax error: {what}{hint}")])
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives marks
-        return YamlDocument(name, None, None, [Problem(name, 1, 1, f"YAML syntax error: {exc}")])
+        problem = Problem(name, line, col, f"YAML syntax error: {what}{_syntax_hint(what)}")
+        return YamlDocument(name, None, problems=builder.problems + [problem])
     finally:
         loader.dispose()
-
-    walker = _Walker(name)
-    data = walker.convert(root) if root is not None else None
-    return YamlDocument(name, data, root, walker.problems)
+    if builder.problems:
+        return YamlDocument(name, None, problems=builder.problems)
+    return YamlDocument(name, data, text, coerced=builder.coerced)
 
 
 def _syntax_hint(what: str) -> str:
@@ -139,72 +157,90 @@ def _syntax_hint(what: str) -> str:
     return ""
 
 
-def _scan_special_tokens(name: str, text: str) -> list[Problem]:
-    problems = []
-    loader = _LOADER(text)
-    try:
-        while True:
-            token = loader.get_token()
-            if token is None or isinstance(token, yaml.StreamEndToken):
-                break
-            line, col = token.start_mark.line + 1, token.start_mark.column + 1
-            if isinstance(token, yaml.AnchorToken):
-                problems.append(Problem(name, line, col, f"anchor '&{token.value}' is not allowed; write the value out in full"))
-            elif isinstance(token, yaml.AliasToken):
-                problems.append(Problem(name, line, col, f"alias '*{token.value}' is not allowed; write the value out in full"))
-            elif isinstance(token, yaml.TagToken):
-                handle, suffix = token.value
-                problems.append(Problem(name, line, col, f"tag '{handle or ''}{suffix}' is not allowed; data files hold plain values only"))
-    except yaml.MarkedYAMLError:
-        pass  # the composer reports syntax errors with their position
-    finally:
-        loader.dispose()
-    return problems
+_NO_KEY = object()
 
 
-class _Walker:
-    """Turns composed nodes into dicts, lists and strings, collecting problems."""
+class _Builder:
+    """Builds plain Python data from libyaml events, refusing what is unsafe."""
 
     def __init__(self, path: str):
         self.path = path
         self.problems: list[Problem] = []
-        self.seen: set[int] = set()
+        self.coerced: list[tuple[str, str, int, int]] = []
 
-    def _problem(self, node: Node, message: str) -> None:
-        mark = node.start_mark
+    def _problem(self, event, message: str) -> None:
+        mark = event.start_mark
         self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, message))
 
-    def convert(self, node: Node) -> Any:
-        if id(node) in self.seen:  # an alias that slipped past the pre-scan
-            self._problem(node, "aliases are not allowed; write the value out in full")
-            return None
-        self.seen.add(id(node))
-        if isinstance(node, ScalarNode):
-            if node.tag != _STR:
-                self._problem(node, f"tag '{node.tag}' is not allowed; data files hold plain values only")
-            return PlainStr(node.value) if not node.style else node.value
-        if isinstance(node, SequenceNode):
-            if node.tag != _SEQ:
-                self._problem(node, f"tag '{node.tag}' is not allowed")
-            return [self.convert(item) for item in node.value]
-        if node.tag != _MAP:
-            self._problem(node, f"tag '{node.tag}' is not allowed")
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                self._problem(key_node, "keys must be plain words")
+    def _refuse_anchor_and_tag(self, event) -> None:
+        if event.anchor is not None:
+            self._problem(event, f"anchor '&{event.anchor}' is not allowed; write the value out in full")
+        if event.tag is not None and event.tag != "!":
+            self._problem(event, f"tag '{event.tag}' is not allowed; data files hold plain values only")
+
+    def _note_coerced(self, stack: list[list], value: str, event) -> None:
+        key = ""
+        for entry in reversed(stack):  # the nearest mapping key above the value
+            if entry[2] and isinstance(entry[1], str):
+                key = entry[1]
+                break
+        mark = event.start_mark
+        self.coerced.append((key, value, mark.line + 1, mark.column + 1))
+
+    def run(self, loader) -> Any:
+        # stack entries: [container, pending key (maps only), is_map]
+        stack: list[list] = []
+        root: Any = None
+        documents = 0
+        get_event = loader.get_event
+        while True:
+            event = get_event()
+            cls = event.__class__
+            if cls is ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    self._refuse_anchor_and_tag(event)
+                value: Any = event.value
+                if not event.style and len(value) <= 5 and value[:1] in _COERCIBLE_START and coerced_meaning(value):
+                    self._note_coerced(stack, value, event)
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:
+                    self._refuse_anchor_and_tag(event)
+                is_map = cls is MappingStartEvent
+                stack.append([{} if is_map else [], _NO_KEY, is_map, event])
                 continue
-            key = key_node.value
-            if key in result:
-                self._problem(key_node, f"duplicate key '{key}': the second value would silently replace the first")
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                value = stack.pop()[0]
+            elif cls is AliasEvent:
+                self._problem(event, f"alias '*{event.anchor}' is not allowed; write the value out in full")
+                value = None
+            elif cls is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    self._problem(event, "only one YAML document per file; remove the '---' separator or split the file")
                 continue
-            result[key] = self.convert(value_node)
-        return result
+            elif cls is StreamEndEvent:
+                return root
+            else:  # StreamStart, DocumentEnd
+                continue
+
+            if not stack:
+                root = value
+                continue
+            top = stack[-1]
+            if not top[2]:
+                top[0].append(value)
+            elif top[1] is _NO_KEY:
+                if not isinstance(value, str):
+                    self._problem(event, "keys must be plain words")
+                    value = _DUPLICATE
+                elif value in top[0]:
+                    self._problem(event, f"duplicate key '{value}': the second value would silently replace the first")
+                    value = _DUPLICATE
+                top[1] = value
+            else:
+                if top[1] is not _DUPLICATE:
+                    top[0][top[1]] = value
+                top[1] = _NO_KEY
 
 
-class PlainStr(str):
-    """A scalar the curator did not quote.
-
-    String fields use the type to refuse values like ``NO`` that YAML 1.1
-    tools would read as booleans.
-    """
+_DUPLICATE = object()

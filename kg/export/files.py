@@ -27,11 +27,13 @@ def replace_files(folder: Path, contents: dict[str, str | bytes]) -> list[Path]:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
             os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the export from other users
-        for tmp, final in staged:
-            os.replace(tmp, final)
-    except OSError as exc:
+    except BaseException as exc:
         for tmp, _ in staged:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-        raise KGError(f"cannot write to {str(folder)!r}: {exc.strerror}") from None
+        if isinstance(exc, OSError):
+            raise KGError(f"cannot write to {str(folder)!r}: {exc.strerror}; the previous files are untouched") from None
+        raise
+    for tmp, final in staged:
+        os.replace(tmp, final)
     return [final for _, final in staged]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from json.encoder import encode_basestring as encode_string
 from collections.abc import Iterator, Sequence
 
 from ..compile import Quad, to_nquads
@@ -44,9 +45,9 @@ class Compactor:
         return cached or None
 
     def turtle(self, term: str) -> str:
-        if term.startswith("<"):
+        if term[0] == "<":
             return self.name(term[1:-1]) or term
-        if term.endswith(">") and "^^<" + _XSD in term:
+        if term[-1] == ">" and "^^<" + _XSD in term:
             head, _, datatype = term.rpartition("^^<")
             return f"{head}^^xsd:{datatype[len(_XSD):-1]}"
         return term
@@ -57,15 +58,20 @@ def write_nquads(quads: Sequence[Quad], base: str) -> str:
 
 
 def _triples_by_subject(quads: Sequence[Quad]) -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    """The union graph grouped by subject: (subject, [(predicate, object)])."""
-    triples = sorted({(s, p, o) for s, p, o, _ in quads})
-    current, group = None, []
-    for s, p, o in triples:
+    """Sorted quads as triples grouped by subject: (subject, [(predicate, object)]).
+
+    A triple found in several graphs comes out once; the quads are sorted by
+    subject, predicate, object, so duplicates are neighbours.
+    """
+    current, group, last = None, [], None
+    for s, p, o, _ in quads:
         if s != current:
             if current is not None:
                 yield current, group
-            current, group = s, []
-        group.append((p, o))
+            current, group, last = s, [], None
+        if (p, o) != last:
+            group.append((p, o))
+            last = (p, o)
     if current is not None:
         yield current, group
 
@@ -73,53 +79,83 @@ def _triples_by_subject(quads: Sequence[Quad]) -> Iterator[tuple[str, list[tuple
 def write_turtle(quads: Sequence[Quad], base: str) -> str:
     prefixes = base_prefixes(base)
     compact = Compactor(prefixes)
+    short: dict[str, str] = {RDF_TYPE: "a"}  # IRI term -> its Turtle spelling
+
+    def spell(term: str) -> str:
+        if term[0] != "<":
+            return compact.turtle(term)
+        text = short[term] = compact.turtle(term)
+        return text
+
     out = [f"@prefix {name}: <{ns}> .\n" for name, ns in sorted(prefixes.items())]
+    append = out.append
     for subject, pairs in _triples_by_subject(quads):
-        out.append("\n")
-        out.append(compact.turtle(subject))
-        # rdf:type first, as "a"; then the other predicates in sorted order.
-        pairs.sort(key=lambda po: (po[0] != RDF_TYPE, po))
+        append("\n")
+        append(short.get(subject) or spell(subject))
+        if pairs[0][0] != RDF_TYPE and any(p == RDF_TYPE for p, _ in pairs):
+            # "a" first, then the other predicates in sorted order
+            pairs.sort(key=lambda po: (po[0] != RDF_TYPE, po))
         previous = None
         for p, o in pairs:
+            obj = short.get(o) or spell(o)
             if p == previous:
-                out.append(f" ,\n        {compact.turtle(o)}")
+                append(" ,\n        " + obj)
             else:
                 if previous is not None:
-                    out.append(" ;")
-                pred = "a" if p == RDF_TYPE else compact.turtle(p)
-                out.append(f"\n    {pred} {compact.turtle(o)}")
+                    append(" ;")
+                append("\n    " + (short.get(p) or spell(p)) + " " + obj)
                 previous = p
-        out.append(" .\n")
+        append(" .\n")
     return "".join(out)
 
 
 def write_jsonld(quads: Sequence[Quad], base: str) -> str:
+    """JSON-LD, one node object per line, assembled directly for speed.
+
+    Keys and values come out in the order of the sorted quads, so the text is
+    deterministic; the structure is plain expanded values under a prefix
+    context, which any JSON-LD 1.1 processor reads.
+    """
     prefixes = base_prefixes(base)
     compact = Compactor(prefixes)
+    quoted: dict[str, str] = {}
 
-    def node_id(term: str) -> str:
-        return compact.name(term[1:-1]) or term[1:-1]
+    def iri(term: str) -> str:  # a JSON string for an IRI term, compacted
+        text = quoted.get(term)
+        if text is None:
+            bare = term[1:-1]
+            text = quoted[term] = encode_string(compact.name(bare) or bare)
+        return text
 
-    def value(term: str) -> dict:
-        if term.startswith("<"):
-            return {"@id": node_id(term)}
+    def value(term: str) -> str:
+        if term[0] == "<":
+            return '{"@id": ' + iri(term) + "}"
         lexical, datatype, lang = split_literal(term)
         if lang:
-            return {"@language": lang, "@value": lexical}
+            return '{"@language": "' + lang + '", "@value": ' + encode_string(lexical) + "}"
         if datatype:
-            return {"@type": compact.name(datatype) or datatype, "@value": lexical}
-        return {"@value": lexical}
+            return '{"@type": ' + iri(f"<{datatype}>") + ', "@value": ' + encode_string(lexical) + "}"
+        return '{"@value": ' + encode_string(lexical) + "}"
 
     def nodes(graph_quads: list[Quad]) -> list[str]:
         lines = []
         for subject, pairs in _triples_by_subject(graph_quads):
-            node: dict = {"@id": node_id(subject)}
+            types = [iri(o) for p, o in pairs if p == RDF_TYPE]
+            parts = ['{"@id": ' + iri(subject)]
+            if types:
+                parts.append('"@type": [' + ", ".join(types) + "]")
+            current, values = None, []
             for p, o in pairs:
                 if p == RDF_TYPE:
-                    node.setdefault("@type", []).append(node_id(o))
-                else:
-                    node.setdefault(node_id(p), []).append(value(o))
-            lines.append(json.dumps(node, ensure_ascii=False, sort_keys=True))
+                    continue
+                if p != current:
+                    if values:
+                        parts.append(iri(current) + ": [" + ", ".join(values) + "]")
+                    current, values = p, []
+                values.append(value(o))
+            if values:
+                parts.append(iri(current) + ": [" + ", ".join(values) + "]")
+            lines.append(", ".join(parts) + "}")
         return lines
 
     by_graph: dict[str, list[Quad]] = {}
@@ -128,7 +164,6 @@ def write_jsonld(quads: Sequence[Quad], base: str) -> str:
     entries = nodes(by_graph.pop("", []))
     for graph in sorted(by_graph):
         inner = ",\n    ".join(nodes(by_graph[graph]))
-        entries.append(f'{{"@id": {json.dumps(node_id(graph))}, "@graph": [\n    {inner}\n  ]}}')
+        entries.append('{"@id": ' + iri(graph) + ', "@graph": [\n    ' + inner + "\n  ]}")
     context = json.dumps({"@context": dict(sorted(prefixes.items()))}, indent=2)[:-2]
     return context + ',\n  "@graph": [\n  ' + ",\n  ".join(entries) + "\n  ]\n}\n"
-

@@ -1,0 +1,146 @@
+"""Bad input: every defect is reported at its file:line:col, nothing is written.
+
+Each fixture in tests/fixtures/bad is tests/fixtures/good.yaml with one
+defect (several_problems.yaml has two, to show they come in one pass).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+from .conftest import FIXTURES
+
+BAD = FIXTURES / "bad"
+
+EXPECTED = {
+    "anchor_alias.yaml": [
+        "anchor_alias.yaml:11:11: anchor '&label' is not allowed; write the value out in full",
+        "anchor_alias.yaml:12:18: alias '*label' is not allowed; write the value out in full",
+    ],
+    "coerced_boolean.yaml": [
+        "coerced_boolean.yaml:15:22: unquoted 'NO' is read as the boolean false by YAML 1.1 tools; put it in quotes: \"NO\"",
+    ],
+    "deprecated_without_reason.yaml": [
+        "deprecated_without_reason.yaml:18:5: a deprecated claim needs a 'reason' saying why",
+    ],
+    "duplicate_id.yaml": [
+        "duplicate_id.yaml:12:9: duplicate entity id 'deepseek-v3' (first defined at duplicate_id.yaml:9:9)",
+        "duplicate_id.yaml:20:12: unknown entity 'nvidia-h800'",
+    ],
+    "duplicate_key.yaml": [
+        "duplicate_key.yaml:12:5: duplicate key 'name': the second value would silently replace the first",
+    ],
+    "empty.yaml": [
+        "empty.yaml:1:1: the file is empty; expected a mapping with 'sources', 'entities' and/or 'claims'",
+    ],
+    "invalid_date.yaml": [
+        "invalid_date.yaml:26:12: 'releaseDate' takes a date: '2024-12-32' is not a valid date: day is out of range for month",
+    ],
+    "no_evidence.yaml": [
+        "no_evidence.yaml:21:15: a claim needs at least one piece of evidence: a list of {source, quote}",
+    ],
+    "non_utf8.yaml": [
+        "non_utf8.yaml:14:23: the file is not valid UTF-8 (byte 0xe9); save it as UTF-8",
+    ],
+    "python_tag.yaml": [
+        "python_tag.yaml:14:11: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; data files hold plain values only",
+    ],
+    "quote_not_found.yaml": [
+        "quote_not_found.yaml:23:16: quote not found in 002_6e2e3c64fefd2a3a.txt; it matches up to '-capability chips from Nvidia ', then the article has 'known as H800s. Thes' where the quote has 'called H800s'",
+    ],
+    "quote_twice.yaml": [
+        "quote_twice.yaml:23:16: quote occurs more than once in 002_6e2e3c64fefd2a3a.txt (lines 13, 19); lengthen it so that it is unique",
+    ],
+    "several_problems.yaml": [
+        "several_problems.yaml:18:14: unknown entity 'deepseek-v4' (did you mean 'deepseek-v3'?)",
+        "several_problems.yaml:19:15: unknown property 'trainedOnn' (did you mean 'trainedOn'?)",
+    ],
+    "unknown_field.yaml": [
+        "unknown_field.yaml:6:5: unknown field 'titel' (did you mean 'title'?); allowed: author, date, dateline, file, id, kind, publisher, section, sha256, title",
+        "unknown_field.yaml:23:17: unknown source 'a002'",
+    ],
+    "unknown_property.yaml": [
+        "unknown_property.yaml:19:15: unknown property 'trainedWith' (did you mean 'trainedOn'?)",
+    ],
+    "unknown_reference.yaml": [
+        "unknown_reference.yaml:18:14: unknown entity 'deepseek-v4' (did you mean 'deepseek-v3'?)",
+    ],
+    "unsafe_id.yaml": [
+        "unsafe_id.yaml:12:9: id 'Nvidia H800' is not safe in an IRI; use lowercase letters, digits, '-', '.' and '_', e.g. 'nvidia-h800'",
+        "unsafe_id.yaml:20:12: unknown entity 'nvidia-h800'",
+    ],
+    "wrong_sha256.yaml": [
+        "wrong_sha256.yaml:4:13: sha256 does not match 002_6e2e3c64fefd2a3a.txt: the file has c28c443761ce0da7e3fdb66cfe802fceea024783fc3ead48c0e33d10f3a1b022; if the article changed on purpose, update the record",
+    ],
+    "wrong_value_type.yaml": [
+        "wrong_value_type.yaml:20:12: 'trainedOn' points at a Chip, but 'deepseek-v3' is a Model",
+    ],
+    "yaml_syntax.yaml": [
+        "yaml_syntax.yaml:14:22: YAML syntax error: mapping values are not allowed in this context; a value that contains ': ' must be quoted",
+    ],
+}
+
+
+def test_every_fixture_has_an_expectation():
+    assert sorted(p.name for p in BAD.glob("*.yaml")) == sorted(EXPECTED)
+    assert len(EXPECTED) >= 15
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_input_is_reported_and_export_untouched(name, tmp_path, corpus_dir, monkeypatch):
+    out = tmp_path / "export"
+    out.mkdir()
+    previous = {"kg.ttl": "previous turtle\n", "kg.nq": "previous quads\n", "kg.jsonld": "{}\n"}
+    for file, text in previous.items():
+        (out / file).write_text(text)
+    monkeypatch.chdir(BAD)
+
+    result = CliRunner().invoke(cli, ["build", "--data", name, "--corpus", str(corpus_dir), "--out", str(out)])
+
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 1, result.output
+    assert lines[:-1] == EXPECTED[name]
+    count = len(EXPECTED[name])
+    assert lines[-1] == f"{count} problem{'s' if count > 1 else ''} in the data"
+    assert result.stdout == ""
+    assert {p.name: p.read_text() for p in out.iterdir()} == previous
+
+
+def test_good_fixture_builds(tmp_path, corpus_dir):
+    result = CliRunner().invoke(cli, ["build", "--data", str(FIXTURES / "good.yaml"), "--corpus", str(corpus_dir), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.jsonld", "kg.nq", "kg.ttl"]
+
+
+def test_a_folder_of_files_is_one_dataset(tmp_path, corpus_dir):
+    """Data can grow past one file: references resolve across files."""
+    text = (FIXTURES / "good.yaml").read_text()
+    head, claims = text.split("claims:\n")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "entities.yaml").write_text(head)
+    (tmp_path / "data" / "claims.yaml").write_text("claims:\n" + claims)
+    result = CliRunner().invoke(cli, ["build", "--data", str(tmp_path / "data"), "--corpus", str(corpus_dir), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "2 entities, 1 claim and" in result.stderr
+
+
+def test_missing_corpus_is_a_clean_error(tmp_path):
+    result = CliRunner().invoke(cli, ["build", "--data", str(FIXTURES / "good.yaml"), "--corpus", str(tmp_path / "nowhere"), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: corpus folder '{tmp_path / 'nowhere'}' (from --corpus) does not exist; pass --corpus DIR or set KG_CORPUS\n"
+
+
+def test_alias_bomb_is_refused_before_expansion(tmp_path, corpus_dir):
+    """A billion-laughs document is refused at its first anchor, quickly."""
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(cli, ["build", "--data", str(bomb), "--corpus", str(corpus_dir), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{bomb}:1:5: anchor '&a0' is not allowed; write the value out in full\n")
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,59 @@
+"""The command line: help with examples everywhere, clean errors, exact output."""
+from __future__ import annotations
+
+import json
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+from .conftest import FIXTURES
+
+
+def _commands(group: click.Group, prefix=()):
+    for name, command in sorted(group.commands.items()):
+        yield prefix + (name,), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, prefix + (name,))
+
+
+@pytest.mark.parametrize("path, command", list(_commands(cli)), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+def test_every_command_has_help_with_an_example(path, command):
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    assert command.help and len(command.help.splitlines()[0]) > 10
+    if not isinstance(command, click.Group):
+        assert "Examples:" in result.output
+        assert f"kg {' '.join(path)}" in result.output
+
+
+def test_stats_json_on_a_small_file(corpus_dir):
+    result = CliRunner().invoke(cli, ["stats", "--data", str(FIXTURES / "good.yaml"), "--corpus", str(corpus_dir), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "entities": 2,
+        "claims": 1,
+        "evidence": 1,
+        "sources": 1,
+        "entities_by_type": {"Chip": 1, "Model": 1},
+        "claims_by_property": {"trainedOn": 1},
+        "claims_by_rank": {"normal": 1},
+        "claims_per_source": {"a002": 1},
+        "conflicts": [],
+    }
+
+
+def test_stats_table_lists_conflicts_with_sources(corpus_dir):
+    result = CliRunner().invoke(cli, ["stats", "--corpus", str(corpus_dir)])
+    assert result.exit_code == 0, result.output
+    assert "\n  deepseek-v3 developmentCost:\n    5,600,000 USD  per a000\n" in result.stdout
+
+
+def test_synth_then_build(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["synth", str(tmp_path), "--entities", "200"]).exit_code == 0
+    result = runner.invoke(cli, ["build", "--data", str(tmp_path / "data"), "--corpus", str(tmp_path / "corpus"), "--out", str(tmp_path / "export")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("Built 200 entities, ")
