@@ -1,6 +1,8 @@
 """`kg path`, `kg rank`, `kg export` and `kg diff`: the graph as a network, and how it changed."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from .cli import _fail_cleanly, emit, export_option, output_options
@@ -25,19 +27,12 @@ def path(a, b, export, limit, deprecated, fmt, output):
       kg path "Liang Wenfeng" "Nvidia H800"
       kg path deepseek openai --format json
     """
-    import json
-
     from .network import path_rows, path_text, shortest_paths
-    from .results import render_rows
+    from .results import render_records
     from .store import open_store
 
     paths = shortest_paths(open_store(export), a, b, limit, deprecated)
-    if fmt == "table":
-        emit(path_text(paths, a, b), output)
-    elif fmt == "json":
-        emit(json.dumps(paths, indent=2, ensure_ascii=False) + "\n", output)
-    else:
-        emit(render_rows(path_rows(paths), fmt), output)
+    emit(render_records(paths, fmt, lambda found: path_text(found, a, b), path_rows), output)
 
 
 @click.command()
@@ -72,7 +67,7 @@ def rank(export, by, types, top, deprecated, fmt, output):
 @export_option
 @click.option("--nodes", is_flag=True, help="With csv: the node list (Id, Label, Type) instead of the edges.")
 @click.option("--deprecated", is_flag=True, help="Also export deprecated claims as edges.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=__import__("pathlib").Path),
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               default="-", show_default=True, help="Write to this file instead of stdout.")
 @_fail_cleanly
 def export_graph(fmt, export, nodes, deprecated, output):
@@ -115,14 +110,10 @@ def diff(old, new, export, fmt, output):
       kg diff v0.1 main --format csv
       kg diff /tmp/old-export export
     """
-    import json
-
     from .diff import claim_states, diff_builds, diff_rows, diff_text, load_build, summary
-    from .results import render_rows
+    from .results import render_records
 
     changes = diff_builds(claim_states(load_build(old, export)), claim_states(load_build(new or str(export), export)))
-    if fmt == "table":
-        emit(diff_text(changes), output)
-        return
-    emit(json.dumps(changes, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else render_rows(diff_rows(changes), fmt), output)
-    click.echo(summary(changes), err=True)
+    emit(render_records(changes, fmt, diff_text, diff_rows), output)
+    if fmt != "table":  # the table ends with the summary already
+        click.echo(summary(changes), err=True)

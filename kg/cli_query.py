@@ -93,19 +93,12 @@ def conflicts(data, corpus, base, fmt, output):
       kg conflicts --format csv -o conflicts.csv
       kg conflicts --format json | jq '.[].subject'
     """
-    import json
-
     from .build import check
     from .conflicts import conflict_report, conflict_rows, conflict_text
-    from .results import render_rows
+    from .results import render_records
 
     report = conflict_report(check(data, corpus, _base(base)).catalog)
-    if fmt == "table":
-        emit(conflict_text(report), output)
-    elif fmt == "json":
-        emit(json.dumps(report, indent=2, ensure_ascii=False) + "\n", output)
-    else:
-        emit(render_rows(conflict_rows(report), fmt), output)
+    emit(render_records(report, fmt, conflict_text, conflict_rows), output)
 
 
 @click.command()
@@ -127,16 +120,8 @@ def show(entity, export, fmt, output):
       kg show "Liang WenFeng"
       kg show H800 --format json
     """
-    import json
-
     from .profile import profile, profile_rows, profile_text
-    from .results import render_rows
+    from .results import render_records
     from .store import open_store
 
-    prof = profile(open_store(export), entity)
-    if fmt == "table":
-        emit(profile_text(prof), output)
-    elif fmt == "json":
-        emit(json.dumps(prof, indent=2, ensure_ascii=False) + "\n", output)
-    else:
-        emit(render_rows(profile_rows(prof), fmt), output)
+    emit(render_records(profile(open_store(export), entity), fmt, profile_text, profile_rows), output)

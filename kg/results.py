@@ -40,6 +40,16 @@ def render_rows(rows: Rows, fmt: str) -> str:
     return table(rows.columns, [[_plain(c) for c in row] for row in rows.rows])
 
 
+def render_records(data, fmt: str, text, rows) -> str:
+    """Structured results in ``fmt``: ``text(data)`` for table, the data as JSON,
+    or ``rows(data)`` (a :class:`Rows`) as csv or tsv."""
+    if fmt == "table":
+        return text(data)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return render_rows(rows(data), fmt)
+
+
 def _plain(cell) -> str:
     if cell is None:
         return ""
