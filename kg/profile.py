@@ -87,6 +87,7 @@ def claims_about(store, entity: Entity) -> list[ClaimView]:
     short = Shortener(prefixes())
     text = f"""
         SELECT DISTINCT ?claim ?direction ?p ?s ?v ?r ?reason ?source ?quote ?q ?qv WHERE {{
+          VALUES ?e {{ <{entity.iri}> }}
           {{ ?claim kg:subject ?e . BIND("out" AS ?direction) }}
           UNION {{ ?claim kg:value ?e . BIND("in" AS ?direction) }}
           UNION {{ ?claim kg:about ?e . BIND("about" AS ?direction) }}
@@ -97,7 +98,7 @@ def claims_about(store, entity: Entity) -> list[ClaimView]:
           ?evidence oa:hasSource ?source ; oa:hasSelector ?selector .
           ?selector a kg:QuoteSelector ; oa:exact ?quote .
         }}"""
-    rows = list(run_local(store, text.replace("?e ", f"<{entity.iri}> ")))
+    rows = list(run_local(store, text))
     labels = _labels(store, {t.value for row in rows for t in (row["s"], row["v"], row["qv"]) if _is_iri(t)})
 
     def show(term) -> str:
