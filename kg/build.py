@@ -1,6 +1,8 @@
 """The build pipeline: load, verify quotes, compile, write exports."""
 from __future__ import annotations
 
+import concurrent.futures
+import multiprocessing
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,25 +25,39 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+STAGES = {
+    "load": "reading and checking the data",
+    "quotes": "locating every quote in the corpus",
+    "compile": "compiling the graph",
+    "write": "writing the exports",
+}
+
+
 class _Timer:
-    def __init__(self, timings: dict[str, float], stage: str):
-        self.timings, self.stage = timings, stage
+    def __init__(self, timings: dict[str, float], stage: str, progress=None):
+        self.timings, self.stage, self.progress = timings, stage, progress
 
     def __enter__(self):
+        if self.progress:
+            self.progress(self.stage)
         self.start = time.perf_counter()
 
     def __exit__(self, *exc):
         self.timings[self.stage] = time.perf_counter() - self.start
 
 
-def check(data: Path = DEFAULT_DATA, corpus: str | Path | None = None, base: str = DEFAULT_BASE) -> BuildResult:
-    """Everything a build does except writing files. Raises on bad input."""
+def check(data: Path = DEFAULT_DATA, corpus: str | Path | None = None, base: str = DEFAULT_BASE, progress=None) -> BuildResult:
+    """Everything a build does except writing files. Raises on bad input.
+
+    ``progress``, if given, is called with each stage's name as it starts.
+    """
     timings: dict[str, float] = {}
-    with _Timer(timings, "load"):
+    corpus_dir = resolve_corpus(corpus)
+    with _Timer(timings, "load", progress):
         catalog = load(Path(data))
-    with _Timer(timings, "quotes"):
-        articles = verify_quotes(catalog, resolve_corpus(corpus))
-    with _Timer(timings, "compile"):
+    with _Timer(timings, "quotes", progress):
+        articles = verify_quotes(catalog, corpus_dir)
+    with _Timer(timings, "compile", progress):
         quads = compile_catalog(catalog, base)
     return BuildResult(catalog, articles, quads, timings=timings)
 
@@ -60,13 +76,63 @@ def exporters() -> dict:
     }
 
 
-def build(data: Path = DEFAULT_DATA, corpus: str | Path | None = None, out: Path = DEFAULT_OUT, base: str = DEFAULT_BASE) -> BuildResult:
+def build(data: Path = DEFAULT_DATA, corpus: str | Path | None = None, out: Path = DEFAULT_OUT,
+          base: str = DEFAULT_BASE, progress=None) -> BuildResult:
     """Check the data, then replace the exports in ``out`` all at once."""
-    from .export.files import replace_files
-
-    result = check(data, corpus, base)
-    with _Timer(result.timings, "serialise"):
-        contents = {name: export(result, base) for name, export in exporters().items()}
-    with _Timer(result.timings, "write"):
-        result.written = replace_files(Path(out), contents)
+    result = check(data, corpus, base, progress)
+    with _Timer(result.timings, "write", progress):
+        result.written = write_exports(result, base, Path(out))
     return result
+
+
+# Above this many quads the exports are rendered in two processes: the
+# machine this project targets has two cores, and rendering is half the build.
+PARALLEL_QUADS = 200_000
+_SLOWEST = ("kg.jsonld", "graph.html")
+_FORKED: tuple | None = None
+
+
+def write_exports(result: BuildResult, base: str, out: Path) -> list[Path]:
+    """Render every export, stage it beside ``out``, then move all into place."""
+    global _FORKED
+    from .errors import KGError
+    from .export.files import commit, discard, prepare, stage
+
+    prepare(out)
+    renderers = exporters()
+    staged: dict[str, str] = {}
+    forked: dict[str, concurrent.futures.Future] = {}
+    pool = None
+    try:
+        if len(result.quads) >= PARALLEL_QUADS and "fork" in multiprocessing.get_all_start_methods():
+            _FORKED = (result, base, out)
+            pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            # The slowest renderings go to the child; the parent does the rest.
+            forked = {name: pool.submit(_stage_forked, name) for name in _SLOWEST if name in renderers}
+        for name in sorted(renderers):
+            if name not in forked:
+                staged[name] = stage(out, name, renderers[name](result, base))
+        for name, future in forked.items():
+            staged[name] = future.result()
+    except BaseException as exc:
+        if pool is not None:
+            pool.shutdown(wait=True)  # so that no child writes after the clean-up
+            for name, future in forked.items():
+                if name not in staged and not future.cancelled() and future.exception() is None:
+                    staged[name] = future.result()
+        discard(staged)
+        if isinstance(exc, OSError):
+            raise KGError(f"cannot write to {str(out)!r}: {exc.strerror}; the previous files are untouched") from None
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown()
+        _FORKED = None
+    return commit(out, staged)
+
+
+def _stage_forked(name: str) -> str:
+    from .export.files import stage
+
+    result, base, out = _FORKED
+    return stage(out, name, exporters()[name](result, base))

@@ -96,6 +96,15 @@ def _count(number: int, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if number == 1 else (plural or singular + 's')}"
 
 
+def _stage_reporter():
+    """Stage names on a terminal's stderr; silence in pipes and logs."""
+    if not sys.stderr.isatty():
+        return None
+    from .build import STAGES
+
+    return lambda stage: click.echo(f"  {STAGES.get(stage, stage)}...", err=True)
+
+
 def _base(base: str | None) -> str:
     from .terms import DEFAULT_BASE
 
@@ -134,7 +143,7 @@ def build(data, corpus, base, out):
     """
     from .build import build as run_build
 
-    result = run_build(data, corpus, out, _base(base))
+    result = run_build(data, corpus, out, _base(base), progress=_stage_reporter())
     catalog = result.catalog
     total = sum(result.timings.values())
     click.echo(
@@ -162,7 +171,7 @@ def validate(data, corpus, base, shacl):
     """
     from .build import check
 
-    result = check(data, corpus, _base(base))
+    result = check(data, corpus, _base(base), progress=_stage_reporter())
     if shacl:
         from .validate import shacl_violations, union_graph
 
@@ -255,6 +264,9 @@ cli.add_command(path)
 cli.add_command(rank)
 cli.add_command(export_graph)
 cli.add_command(diff)
+from .cli_gaps import gaps  # noqa: E402
+
+cli.add_command(gaps)
 
 
 def main():  # pragma: no cover - console script entry point

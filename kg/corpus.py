@@ -125,7 +125,11 @@ def read_articles(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], l
         if not path.is_file():
             problems.append(source.where.problem(f"{source.record.file} is not in the corpus folder {str(corpus)!r}", "file"))
             continue
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            problems.append(source.where.problem(f"cannot read {source.record.file}: {exc.strerror}", "file"))
+            continue
         digest = hashlib.sha256(raw).hexdigest()
         if digest != source.record.sha256:
             problems.append(source.where.problem(f"sha256 does not match {source.record.file}: the file has {digest}; if the article changed on purpose, update the record", "sha256"))

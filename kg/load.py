@@ -18,8 +18,6 @@ from .values import BadValue, Value, parse_value
 from .vocab import PropertyInfo, Vocabulary, load_vocabulary
 from .yamlsafe import YamlDocument, coerced_meaning, read_yaml
 
-RANKS = ("preferred", "normal", "deprecated")
-
 
 @dataclass(frozen=True, slots=True)
 class Where:
@@ -80,11 +78,11 @@ class Claim:
     evidence: list[Evidence]
     where: Where
 
-    @property
-    def key(self) -> str:
-        """Identifies the claim: same key, same claim (and same IRI)."""
+    key: str = ""  # identifies the claim: same key, same claim (and same IRI)
+
+    def __post_init__(self):
         quals = ";".join(f"{k}={v.key}" for k, v in sorted(self.qualifiers.items()))
-        return f"{self.subject}\x1f{self.property.name}\x1f{self.value.key}\x1f{quals}"
+        self.key = f"{self.subject}\x1f{self.property.name}\x1f{self.value.key}\x1f{quals}"
 
 
 @dataclass

@@ -25,6 +25,8 @@ def suggest_id(value: str) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", value.lower()).strip("-._") or "my-id"
 
 
+# Defaults are factories: pydantic deep-copies a mutable default for every
+# record, which at 10^5 records costs more than validating them.
 class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -50,7 +52,7 @@ class EntityRecord(Record):
     id: Id
     type: Text
     name: Text
-    aliases: list[Text] = []
+    aliases: list[Text] = Field(default_factory=list)
     description: Text | None = None
     wikidata: WikidataId | None = None
 
@@ -68,7 +70,7 @@ class ClaimRecord(Record):
     subject: Text
     property: Text
     value: Text
-    qualifiers: dict[str, Text] = {}
+    qualifiers: dict[str, Text] = Field(default_factory=dict)
     rank: Literal["preferred", "normal", "deprecated"] = "normal"
     reason: Text | None = None
     evidence: Annotated[list[EvidenceRecord], Field(min_length=1)]
@@ -85,6 +87,6 @@ class ClaimRecord(Record):
 class DataFile(Record):
     """The top level of a data file; each list is optional."""
 
-    sources: list[SourceRecord] = []
-    entities: list[EntityRecord] = []
-    claims: list[ClaimRecord] = []
+    sources: list[SourceRecord] = Field(default_factory=list)
+    entities: list[EntityRecord] = Field(default_factory=list)
+    claims: list[ClaimRecord] = Field(default_factory=list)

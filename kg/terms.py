@@ -78,16 +78,4 @@ def unescape(body: str) -> str:
     return "".join(out)
 
 
-def split_literal(term: str) -> tuple[str, str | None, str | None]:
-    """(lexical, datatype IRI or None, language or None) of a literal term."""
-    close = term.rfind('"')
-    lexical = unescape(term[1:close])
-    rest = term[close + 1:]
-    if rest.startswith("^^<"):
-        return lexical, rest[3:-1], None
-    if rest.startswith("@"):
-        return lexical, None, rest[1:]
-    return lexical, None, None
-
-
 RDF_TYPE = curie("rdf:type")

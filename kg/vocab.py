@@ -65,50 +65,73 @@ def ontology_path() -> Path:
 
 @lru_cache(maxsize=4)
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
-    import rdflib
-    from rdflib.namespace import OWL, RDF, RDFS, SKOS
+    """Read ontology.ttl (with pyoxigraph: a fraction of rdflib's start-up)."""
+    import pyoxigraph
 
     path = path or ontology_path()
-    graph = rdflib.Graph()
+    triples: dict[str, dict[str, list]] = {}
     try:
-        graph.parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises many types for bad Turtle
+        with open(path, "rb") as handle:
+            for quad in pyoxigraph.parse(handle, pyoxigraph.RdfFormat.TURTLE):
+                if isinstance(quad.subject, pyoxigraph.NamedNode):
+                    triples.setdefault(quad.subject.value, {}).setdefault(quad.predicate.value, []).append(quad.object)
+    except SyntaxError as exc:
         raise KGError(f"{path}: cannot read the ontology: {exc}") from None
-    kg = rdflib.Namespace(KG)
 
-    def local(term) -> str | None:
-        text = str(term)
-        return text[len(KG):] if text.startswith(KG) else None
+    def values(subject: str, predicate: str) -> list[str]:
+        return [term.value for term in triples.get(subject, {}).get(predicate, [])]
 
-    def label(term) -> str:
-        return str(graph.value(term, RDFS.label) or local(term) or term)
+    def one(subject: str, predicate: str) -> str | None:
+        found = values(subject, predicate)
+        return found[0] if found else None
 
-    classes: dict[str, ClassInfo] = {}
-    for cls in set(graph.subjects(RDF.type, OWL.Class)):
+    def local(iri: str | None) -> str | None:
+        return iri[len(KG):] if iri and iri.startswith(KG) else None
+
+    def typed(cls: str) -> list[str]:
+        return sorted(s for s in triples if cls in values(s, RDF_TYPE))
+
+    def ancestors(cls: str) -> set[str]:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for parent in values(todo.pop(), SUBCLASS_OF):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return seen
+
+    classes = {}
+    for cls in typed(OWL_CLASS):
         name = local(cls)
-        if not name:
-            continue
-        ancestors = {local(c) for c in graph.transitive_objects(cls, RDFS.subClassOf)}
-        classes[name] = ClassInfo(name, str(cls), label(cls), frozenset(a for a in ancestors if a))
+        if name:
+            names = frozenset(filter(None, (local(a) for a in ancestors(cls))))
+            classes[name] = ClassInfo(name, cls, one(cls, LABEL) or name, names)
 
-    def prop_info(prop) -> PropertyInfo:
+    def prop_info(prop: str) -> PropertyInfo:
         name = local(prop)
-        kind = str(graph.value(prop, kg.valueKind) or "")
+        kind = one(prop, KG + "valueKind") or ""
         if kind not in VALUE_KINDS:
             raise KGError(f"{path}: kg:{name} has kg:valueKind {kind!r}; expected one of {', '.join(VALUE_KINDS)}")
-        domain = graph.value(prop, RDFS.domain)
-        rng = graph.value(prop, RDFS.range)
         return PropertyInfo(
             name=name,
-            iri=str(prop),
-            label=label(prop),
+            iri=prop,
+            label=one(prop, LABEL) or name,
             kind=kind,
-            domain=local(domain) if domain is not None else None,
-            range=local(rng) if (rng is not None and kind == "entity") else None,
-            single_valued=bool(graph.value(prop, kg.singleValued)),
+            domain=local(one(prop, DOMAIN)),
+            range=local(one(prop, RANGE)) if kind == "entity" else None,
+            single_valued=one(prop, KG + "singleValued") == "true",
         )
 
-    properties = {local(p): prop_info(p) for p in graph.subjects(RDF.type, kg.ClaimProperty)}
-    qualifiers = {local(p): prop_info(p) for p in graph.subjects(RDF.type, kg.QualifierProperty)}
-    units = {str(graph.value(u, SKOS.notation)): str(u) for u in graph.subjects(RDF.type, kg.Unit)}
-    return Vocabulary(classes, dict(sorted(properties.items())), dict(sorted(qualifiers.items())), units)
+    properties = {local(p): prop_info(p) for p in typed(KG + "ClaimProperty")}
+    qualifiers = {local(p): prop_info(p) for p in typed(KG + "QualifierProperty")}
+    units = {one(u, SKOS_NOTATION): u for u in typed(KG + "Unit")}
+    return Vocabulary(classes, properties, qualifiers, units)
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
+SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+DOMAIN = "http://www.w3.org/2000/01/rdf-schema#domain"
+RANGE = "http://www.w3.org/2000/01/rdf-schema#range"
+SKOS_NOTATION = "http://www.w3.org/2004/02/skos/core#notation"

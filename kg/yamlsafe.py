@@ -17,7 +17,6 @@ its path: errors cost time, clean files do not.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,20 +41,19 @@ from .errors import Problem
 _LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 # What YAML 1.1 (PyYAML's SafeLoader) reads as a boolean or null when unquoted.
-_YAML11_BOOL = re.compile(r"^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|y|Y|n|N)$")
-_YAML11_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-
-
-_COERCIBLE_START = frozenset(("", "~", "y", "Y", "n", "N", "t", "T", "f", "F", "o", "O"))
+_YAML11_TRUE = frozenset("yes Yes YES true True TRUE on On ON y Y".split())
+_YAML11_FALSE = frozenset("no No NO false False FALSE off Off OFF n N".split())
+_YAML11_NULL = frozenset(("", "~", "null", "Null", "NULL"))
+_COERCIBLE = _YAML11_TRUE | _YAML11_FALSE | _YAML11_NULL
 
 
 def coerced_meaning(text: str) -> str | None:
     """What YAML 1.1 would make of an unquoted scalar, if not a string."""
-    if len(text) > 5:
-        return None
-    if _YAML11_BOOL.match(text):
-        return "the boolean " + ("true" if text.lower() in ("yes", "true", "on", "y") else "false")
-    if _YAML11_NULL.match(text):
+    if text in _YAML11_TRUE:
+        return "the boolean true"
+    if text in _YAML11_FALSE:
+        return "the boolean false"
+    if text in _YAML11_NULL:
         return "null"
     return None
 
@@ -117,7 +115,10 @@ class YamlDocument:
 def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
     """Read one YAML file strictly. Problems are collected, never raised."""
     name = display or str(path)
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return YamlDocument(name, None, problems=[Problem(name, 1, 1, f"cannot read the file: {exc.strerror}")])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -200,7 +201,7 @@ class _Builder:
                 if event.anchor is not None or event.tag is not None:
                     self._refuse_anchor_and_tag(event)
                 value: Any = event.value
-                if not event.style and len(value) <= 5 and value[:1] in _COERCIBLE_START and coerced_meaning(value):
+                if not event.style and value in _COERCIBLE:
                     self._note_coerced(stack, value, event)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if event.anchor is not None or event.tag is not None:

@@ -144,3 +144,12 @@ def test_alias_bomb_is_refused_before_expansion(tmp_path, corpus_dir):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{bomb}:1:5: anchor '&a0' is not allowed; write the value out in full\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_output_folder_that_is_a_file_is_a_clean_error(tmp_path, corpus_dir):
+    target = tmp_path / "export"
+    target.write_text("not a folder")
+    result = CliRunner().invoke(cli, ["build", "--data", str(FIXTURES / "good.yaml"), "--corpus", str(corpus_dir), "--out", str(target)])
+    assert result.exit_code == 2  # a usage error, caught by the option's type
+    assert f"Error: Invalid value for '--out': Directory '{target}' is a file." in result.stderr
+    assert target.read_text() == "not a folder"

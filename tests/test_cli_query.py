@@ -31,15 +31,15 @@ def test_query_standard_formats(built):
     as_json = json.loads(run("query", "trained-on", "--export", built.out, "-f", "json").stdout)
     assert as_json["head"]["vars"] == ["model", "chip", "rank", "source", "quote"]
     first = as_json["results"]["bindings"][0]
-    assert first["source"] == {"type": "uri", "value": "https://w3id.org/ai-race-kg/source/a001"}
+    assert first["source"] == {"type": "uri", "value": "https://w3id.org/ai-race-kg/source/a000"}
     assert first["model"] == {"type": "literal", "value": "DeepSeek-V3"}
     as_csv = run("query", "trained-on", "--export", built.out, "-f", "csv").stdout_bytes.decode("utf-8")
-    assert as_csv.startswith("model,chip,rank,source,quote\r\nDeepSeek-V3,Nvidia H800,normal,https://w3id.org/ai-race-kg/source/a001,")
+    assert as_csv.startswith("model,chip,rank,source,quote\r\nDeepSeek-V3,Nvidia H800,normal,https://w3id.org/ai-race-kg/source/a000,")
     parsed = list(csv.reader(io.StringIO(as_csv)))
     assert len(parsed) == len(as_json["results"]["bindings"]) + 1
     as_tsv = run("query", "trained-on", "--export", built.out, "-f", "tsv").stdout
     assert as_tsv.splitlines()[0] == "?model\t?chip\t?rank\t?source\t?quote"
-    assert as_tsv.splitlines()[1].startswith('"DeepSeek-V3"\t"Nvidia H800"\t"normal"\t<https://w3id.org/ai-race-kg/source/a001>\t')
+    assert as_tsv.splitlines()[1].startswith('"DeepSeek-V3"\t"Nvidia H800"\t"normal"\t<https://w3id.org/ai-race-kg/source/a000>\t')
 
 
 def test_query_inline_and_file(built, tmp_path):
@@ -137,8 +137,9 @@ def test_show_profile(built):
     assert lines[0] == "DeepSeek-V3 (Model)  entity:deepseek-v3"
     assert lines[1] == "Also called: DeepSeek V3, DeepSeek v3, V3"
     at = lines.index("  trainedOn")
-    assert lines[at + 1:at + 5] == [
+    assert lines[at + 1:at + 6] == [
         "    Nvidia H800",
+        "      a000: “DeepSeek cleverly circumvented these limitations by utilizing less performant Nvidia H800 GPUs”",
         "      a001: “efficient training on Nvidia H800 GPUs”",
         "      a002: “utilizing reduced-capability chips from Nvidia known as H800s”",
         "      a004: “leveraging older Nvidia H800 chips”",
@@ -153,9 +154,9 @@ def test_show_resolves_aliases_case_insensitively(built):
 
 
 def test_show_unknown_entity(built):
-    result = run("show", "Anthropic", "--export", built.out)
+    result = run("show", "Mistral", "--export", built.out)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == "Error: no actor is called 'Anthropic'; 'kg query actors' lists them all\n"
+    assert result.stderr == "Error: no actor is called 'Mistral'; 'kg query actors' lists them all\n"
     close = run("show", "deepsek", "--export", built.out)
     assert close.stderr == "Error: no actor is called 'deepsek' (did you mean 'deepseek', 'deepseek-v3' or 'deepseek-r1'?); 'kg query actors' lists them all\n"
 
@@ -190,19 +191,25 @@ def test_conflicts_table(corpus_dir):
 def test_path_between_actors(built):
     result = run("path", "Liang Wenfeng", "H800", "--export", built.out)
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[:4] == [
-        "1. liang-wenfeng — deepseek — deepseek-v3 — nvidia-h800  (3 steps)",
-        "     deepseek -foundedBy-> liang-wenfeng  [a002] “Not much is known about DeepSeek or its founder, Liang WenFeng”",
-        "     deepseek-v3 -developedBy-> deepseek  [a000 a003] “DeepSeek’s AI model, DeepSeek v3, has demonstrated impressive capabilities”",
-        "     deepseek-v3 -trainedOn-> nvidia-h800  [a001 a002 a004] “efficient training on Nvidia H800 GPUs”",
-    ]
+    assert result.stdout == (
+        "1. liang-wenfeng — deepseek — deepseek-v3 — nvidia-h800  (3 steps)\n"
+        "     deepseek -foundedBy-> liang-wenfeng  [a002] “Not much is known about DeepSeek or its founder, Liang WenFeng”\n"
+        "     deepseek-v3 -developedBy-> deepseek  [a000 a001 a003 a004] “DeepSeek’s AI model, DeepSeek v3, has demonstrated impressive capabilities”\n"
+        "     deepseek-v3 -trainedOn-> nvidia-h800  [a000 a001 a002 a004] “DeepSeek cleverly circumvented these limitations by utilizing less performant Nvidia H800 GPUs”\n"
+        "\n"
+        "2. liang-wenfeng — deepseek — nvidia — nvidia-h800  (3 steps)\n"
+        "     deepseek -foundedBy-> liang-wenfeng  [a002] “Not much is known about DeepSeek or its founder, Liang WenFeng”\n"
+        "     nvidia -stockFellAfter-> deepseek  [a004] “The DeepSeek news triggered a plunge in the respective stock prices of Nvidia and Constellation Energy”\n"
+        "     nvidia-h800 -manufacturedBy-> nvidia  [a000 a002 a004] “less performant Nvidia H800 GPUs”\n"
+    )
 
 
 def test_path_skips_deprecated_claims_unless_asked(built):
-    plain = run("path", "deepseek-r1", "gpt-1", "--export", built.out)
-    assert (plain.exit_code, plain.stdout) == (0, "No connection between deepseek-r1 and gpt-1.\n")
-    with_deprecated = run("path", "deepseek-r1", "gpt-1", "--export", built.out, "--deprecated", "-f", "csv")
-    assert with_deprecated.stdout.splitlines()[1].startswith("1,1,deepseek-r1,outperformed,gpt-1,deprecated,a000,")
+    plain = run("path", "deepseek", "Liang Wang", "--export", built.out)
+    assert (plain.exit_code, plain.stdout) == (0, "No connection between deepseek and Liang Wang.\n")
+    with_deprecated = run("path", "deepseek", "Liang Wang", "--export", built.out, "--deprecated", "-f", "csv")
+    assert with_deprecated.stdout == ("path,step,from,property,to,rank,sources,quote\n"
+                                      "1,1,deepseek,foundedBy,liang-wang,deprecated,a000,its founder Liang Wang\n")
 
 
 def test_rank_filters_by_type(built):

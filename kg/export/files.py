@@ -8,32 +8,54 @@ from pathlib import Path
 from ..errors import KGError
 
 
-def replace_files(folder: Path, contents: dict[str, str | bytes]) -> list[Path]:
-    """Write every file to a temporary name first, then move them into place.
+def stage(folder: Path, name: str, content: str | bytes) -> str:
+    """Write ``content`` to a temporary file beside ``folder/name``; return its path."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the export from other users
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return tmp
 
-    If anything fails while writing, no file in ``folder`` has been touched.
-    Each final rename is atomic, so a reader never sees half a file.
-    """
+
+def discard(staged: dict[str, str]) -> None:
+    for tmp in staged.values():
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def commit(folder: Path, staged: dict[str, str]) -> list[Path]:
+    """Move staged files into place; each rename is atomic."""
+    for name, tmp in sorted(staged.items()):
+        os.replace(tmp, folder / name)
+    return [folder / name for name in sorted(staged)]
+
+
+def prepare(folder: Path) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise KGError(f"cannot create output folder {str(folder)!r}: {exc.strerror}") from None
-    staged: list[tuple[str, Path]] = []
+    return folder
+
+
+def replace_files(folder: Path, contents: dict[str, str | bytes]) -> list[Path]:
+    """Write every file to a temporary name first, then move them into place.
+
+    If anything fails while writing, no file in ``folder`` has been touched.
+    """
+    prepare(folder)
+    staged: dict[str, str] = {}
     try:
         for name, content in sorted(contents.items()):
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-            staged.append((tmp, folder / name))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the export from other users
+            staged[name] = stage(folder, name, content)
     except BaseException as exc:
-        for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        discard(staged)
         if isinstance(exc, OSError):
             raise KGError(f"cannot write to {str(folder)!r}: {exc.strerror}; the previous files are untouched") from None
         raise
-    for tmp, final in staged:
-        os.replace(tmp, final)
-    return [final for _, final in staged]
+    return commit(folder, staged)

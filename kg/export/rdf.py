@@ -16,10 +16,11 @@ from json.encoder import encode_basestring as encode_string
 from collections.abc import Iterator, Sequence
 
 from ..compile import Quad, to_nquads
-from ..terms import RDF_TYPE, base_prefixes, split_literal
+from ..terms import RDF_TYPE, base_prefixes, unescape
 
 _LOCAL_NAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\t]")
 
 
 class Compactor:
@@ -130,12 +131,16 @@ def write_jsonld(quads: Sequence[Quad], base: str) -> str:
     def value(term: str) -> str:
         if term[0] == "<":
             return '{"@id": ' + iri(term) + "}"
-        lexical, datatype, lang = split_literal(term)
-        if lang:
-            return '{"@language": "' + lang + '", "@value": ' + encode_string(lexical) + "}"
-        if datatype:
-            return '{"@type": ' + iri(f"<{datatype}>") + ', "@value": ' + encode_string(lexical) + "}"
-        return '{"@value": ' + encode_string(lexical) + "}"
+        close = term.rfind('"')
+        body, rest = term[1:close], term[close + 1:]
+        # N-Triples escapes \\ " \n \r exactly as JSON does; other control
+        # characters need JSON's own escaping.
+        text = '"' + body + '"' if not _CONTROL.search(body) else encode_string(unescape(body))
+        if not rest:
+            return '{"@value": ' + text + "}"
+        if rest[0] == "@":
+            return '{"@language": "' + rest[1:] + '", "@value": ' + text + "}"
+        return '{"@type": ' + iri(rest[2:]) + ', "@value": ' + text + "}"
 
     def nodes(graph_quads: list[Quad]) -> list[str]:
         lines = []
