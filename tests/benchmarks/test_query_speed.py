@@ -1,6 +1,6 @@
 """Benchmark: every canned query on pyoxigraph against rdflib's SPARQL engine, same graph, same run.
 
-Run with:  pytest tests/bench_query.py -m benchmark -s
+Run with:  pytest -m benchmark tests/benchmarks/test_query_speed.py -s
 (KG_BENCH_ENTITIES sets the size, default 100000 entities ~ 10^6 triples;
 KG_BENCH_RDFLIB_CAP caps one rdflib run in seconds, default 60.)
 
