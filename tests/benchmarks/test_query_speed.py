@@ -29,7 +29,7 @@ RDFLIB_CAP = float(os.environ.get("KG_BENCH_RDFLIB_CAP", "60"))
 OXIGRAPH_RUNS = 7
 RDFLIB_RUNS = 3
 
-pytestmark = pytest.mark.benchmark
+pytestmark = [pytest.mark.benchmark, pytest.mark.filterwarnings("ignore::DeprecationWarning")]  # rdflib's Dataset internals
 
 
 @pytest.fixture(scope="module")
