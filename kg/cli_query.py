@@ -23,7 +23,7 @@ ALL_FORMATS = ("table", "json", "csv", "tsv", "ttl", "nt", "jsonld")
 @output_options(*ALL_FORMATS, default=None)
 @_fail_cleanly
 def query(query_text, list_, export, endpoint, bindings, timeout, base, fmt, output):
-    """Run a SPARQL query: canned by name, from a .rq file, or inline.
+    """Run a SPARQL query: canned by name, from a .rq file (or - for stdin), or inline.
 
     The prefixes kg:, entity:, claim:, source:, rdfs:, schema:, prov:, oa:...
     are declared for you, and the query sees every source's named graph as
@@ -38,6 +38,7 @@ def query(query_text, list_, export, endpoint, bindings, timeout, base, fmt, out
       kg query mentions --bind actor=deepseek --format csv
       kg query 'SELECT ?model ?chip { ?model kg:trainedOn ?chip }'
       kg query my-question.rq --format json
+      kg query - < my-question.rq
       kg query 'ASK { entity:deepseek-v3 kg:trainedOn entity:nvidia-h800 }'
       kg query trained-on --endpoint http://localhost:7878/query
     """
@@ -45,12 +46,14 @@ def query(query_text, list_, export, endpoint, bindings, timeout, base, fmt, out
     from .results import Rows, render_rows, render_sparql
 
     if list_:
+        if fmt not in (None, "table", "json", "csv", "tsv"):
+            raise KGError(f"--list gives table, json, csv or tsv, not {fmt}")
         rows = Rows(["name", "description"], [[c.name, c.description] for c in q.canned_queries().values()])
         emit(render_rows(rows, fmt or "table"), output)
         return
     if not query_text:
-        raise click.UsageError("give a QUERY (a canned name, a .rq file or SPARQL text), or --list")
-    text, _ = q.resolve_query(query_text)
+        raise click.UsageError("give a QUERY (a canned name, a .rq file, SPARQL text or - for stdin), or --list")
+    text = click.get_text_stream("stdin").read() if query_text == "-" else q.resolve_query(query_text)[0]
     text = q.bind(text, _parse_bindings(bindings))
     if endpoint:
         result = q.run_remote(endpoint, text, base, timeout)

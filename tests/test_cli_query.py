@@ -48,7 +48,9 @@ def test_query_inline_and_file(built, tmp_path):
     path = tmp_path / "chips.rq"
     path.write_text(text, encoding="utf-8")
     from_file = run("query", path, "--export", built.out, "-f", "csv")
-    assert inline.stdout_bytes == from_file.stdout_bytes == b"chip\r\nhttps://w3id.org/ai-race-kg/entity/nvidia-h800\r\n"
+    from_stdin = CliRunner().invoke(cli, ["query", "-", "--export", str(built.out), "-f", "csv"], input=text)
+    assert inline.stdout_bytes == from_file.stdout_bytes == from_stdin.stdout_bytes == \
+        b"chip\r\nhttps://w3id.org/ai-race-kg/entity/nvidia-h800\r\n"
 
 
 def test_query_empty_result(built):
