@@ -53,7 +53,7 @@ def query(query_text, list_, export, endpoint, bindings, timeout, base, fmt, out
         return
     if not query_text:
         raise click.UsageError("give a QUERY (a canned name, a .rq file, SPARQL text or - for stdin), or --list")
-    text = click.get_text_stream("stdin").read() if query_text == "-" else q.resolve_query(query_text)[0]
+    text = sys.stdin.read() if query_text == "-" else q.resolve_query(query_text)[0]
     text = q.bind(text, _parse_bindings(bindings))
     if endpoint:
         result = q.run_remote(endpoint, text, base, timeout)
