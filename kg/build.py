@@ -67,9 +67,10 @@ def exporters() -> dict:
 
     Every output format registers here; `kg build` writes them all.
     """
-    from .export import rdf
+    from .export import html, rdf
 
     return {
+        "graph.html": html.write_graph_html,
         "kg.nq": lambda result, base: rdf.write_nquads(result.quads, base),
         "kg.ttl": lambda result, base: rdf.write_turtle(result.quads, base),
         "kg.jsonld": lambda result, base: rdf.write_jsonld(result.quads, base),

@@ -264,9 +264,15 @@ cli.add_command(path)
 cli.add_command(rank)
 cli.add_command(export_graph)
 cli.add_command(diff)
+from .cli_serve import push, serve  # noqa: E402
+
+cli.add_command(serve)
+cli.add_command(push)
 from .cli_gaps import gaps  # noqa: E402
+from .cli_viewer import viewer  # noqa: E402
 
 cli.add_command(gaps)
+cli.add_command(viewer)
 
 
 def main():  # pragma: no cover - console script entry point

@@ -113,7 +113,7 @@ def test_bad_input_is_reported_and_export_untouched(name, tmp_path, corpus_dir, 
 def test_good_fixture_builds(tmp_path, corpus_dir):
     result = CliRunner().invoke(cli, ["build", "--data", str(FIXTURES / "good.yaml"), "--corpus", str(corpus_dir), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.jsonld", "kg.nq", "kg.ttl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.html", "kg.jsonld", "kg.nq", "kg.ttl"]
 
 
 def test_a_folder_of_files_is_one_dataset(tmp_path, corpus_dir):

@@ -11,7 +11,7 @@ def test_build_is_byte_identical(tmp_path, corpus_dir):
     build(DATA, corpus_dir, first)
     build(DATA, corpus_dir, second)
     names = sorted(p.name for p in first.iterdir())
-    assert names == ["kg.jsonld", "kg.nq", "kg.ttl"]
+    assert names == ["graph.html", "kg.jsonld", "kg.nq", "kg.ttl"]
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 

@@ -1,0 +1,87 @@
+"""``kg serve`` and ``kg push``: the graph over HTTP."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .cli import _base, _fail_cleanly
+
+EXPORT = click.option("--export", "export", type=click.Path(file_okay=False, path_type=Path), default=Path("export"),
+                      show_default=True, help="Folder holding the built graph (kg.nq).")
+
+
+@click.command()
+@EXPORT
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; 0.0.0.0 exposes the server to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port (0 picks a free one).")
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, help="Time limit per query, in seconds.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes, each holding the graph.")
+@click.option("--queue", type=click.IntRange(0, 10_000), default=32, show_default=True, help="Queries that may wait for a worker before 429.")
+@click.option("--row-limit", type=click.IntRange(1), default=10_000, show_default=True, help="Rows (or triples) per result; more are cut and flagged.")
+@click.option("--max-query-bytes", type=click.IntRange(1), default=64 * 1024, show_default=True, help="Largest query or request body (413 above).")
+@click.option("--worker-memory", type=click.IntRange(0), default=1024, show_default=True, metavar="MB",
+              help="Memory a query may use beyond the loaded graph; a query that needs more fails alone (0: no cap).")
+@click.option("--base", default=None, envvar="KG_BASE", show_envvar=True, metavar="IRI",
+              help="Base IRI of the graph; IRIs under it resolve to pages here. [default: https://w3id.org/ai-race-kg/]")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request on stderr.")
+@_fail_cleanly
+def serve(export, host, port, timeout, workers, queue, row_limit, max_query_bytes, worker_memory, base, access_log):
+    """Serve the graph: a read-only SPARQL endpoint and linked-data pages.
+
+    SPARQL 1.1 Protocol at /sparql (GET, POST form, POST
+    application/sparql-query), a service description on GET /sparql, a page
+    per entity (/entity/ID: HTML, Turtle or JSON-LD by Accept), the viewer
+    (export/graph.html) and a query page at /, and /health. Updates, SERVICE,
+    LOAD and FROM outside the store are refused; every query has a time limit.
+
+    \b
+    Examples:
+      kg serve
+      kg serve --port 8080 --timeout 5 --workers 4
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' localhost:8000/sparql
+    """
+    import uvicorn
+
+    from .serve.app import create_app
+    from .serve.http import protocol
+
+    app = create_app(export, base=_base(base), timeout=timeout, workers=workers, queue=queue,
+                     row_limit=row_limit, max_query_bytes=max_query_bytes, worker_memory_mb=worker_memory)
+    click.echo(f"Serving {export}/ on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
+    uvicorn.run(app, host=host, port=port, http=protocol(), access_log=access_log,
+                log_level="info" if access_log else "warning")
+
+
+@click.command()
+@EXPORT
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph), "
+                   "http://localhost:3030/ds/data (Fuseki).")
+@click.option("--graph", default=None, metavar="IRI", help="Put everything into this one named graph instead of "
+              "the default graph plus one graph per source.")
+@click.option("--replace", is_flag=True, help="Replace each graph (PUT) instead of adding to it (POST); a re-push is idempotent.")
+@click.option("--auth", type=click.Choice(["none", "basic", "bearer"]), default="none", show_default=True,
+              help="Authentication. Secrets come from the environment only: KG_PUSH_TOKEN (bearer), "
+                   "KG_PUSH_USER and KG_PUSH_PASSWORD (basic).")
+@click.option("--timeout", type=click.FloatRange(1), default=300.0, show_default=True, help="Seconds to wait for each request.")
+@_fail_cleanly
+def push(export, endpoint, graph, replace, auth, timeout):
+    """Send the built graph to a SPARQL 1.1 Graph Store Protocol store.
+
+    Works with Apache Jena Fuseki, GraphDB, Virtuoso, Amazon Neptune and
+    Oxigraph server. The default graph and each source's named graph are
+    sent as they are in export/kg.nq.
+
+    \b
+    Examples:
+      kg push --endpoint http://localhost:7878/store --replace
+      KG_PUSH_USER=admin KG_PUSH_PASSWORD=... kg push --endpoint http://localhost:3030/kg/data --auth basic
+      kg push --endpoint http://localhost:7878/store --graph https://example.org/ai-race --replace
+    """
+    from .push import push as run_push
+
+    result = run_push(export, endpoint, graph=graph, replace=replace, auth=auth, timeout=timeout)
+    for name, count in result.graphs:
+        click.echo(f"{result.method} {name}: {count} triples", err=True)
+    click.echo(f"Pushed {result.triples} triples in {len(result.graphs)} graphs to {endpoint}", err=True)

@@ -1,0 +1,117 @@
+"""Push the built graph to a triple store over the SPARQL 1.1 Graph Store Protocol.
+
+Each graph of export/kg.nq goes in one request: the default graph to
+``ENDPOINT?default`` and each named graph to ``ENDPOINT?graph=IRI`` (or all of
+them into one graph with ``graph=``). POST adds to what the store holds; PUT
+(``replace=True``) replaces each graph, so pushing again gives the same store.
+The body is N-Triples sent as ``text/turtle``, which every store named in the
+design accepts (Fuseki, GraphDB, Virtuoso, Neptune, Oxigraph).
+
+Credentials come from the environment only, never from the command line:
+``KG_PUSH_TOKEN`` for bearer, ``KG_PUSH_USER`` and ``KG_PUSH_PASSWORD`` for basic.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import KGError
+
+TOKEN_ENV = "KG_PUSH_TOKEN"
+USER_ENV = "KG_PUSH_USER"
+PASSWORD_ENV = "KG_PUSH_PASSWORD"
+
+
+@dataclass
+class Pushed:
+    endpoint: str
+    method: str
+    graphs: list[tuple[str, int]] = field(default_factory=list)  # (graph or "default", triples)
+
+    @property
+    def triples(self) -> int:
+        return sum(count for _, count in self.graphs)
+
+
+def auth_header(auth: str, environ: dict | None = None) -> str | None:
+    """The Authorization header for ``auth`` (none, basic, bearer), from the environment."""
+    env = os.environ if environ is None else environ
+    if auth == "none":
+        return None
+    if auth == "bearer":
+        token = env.get(TOKEN_ENV)
+        if not token:
+            raise KGError(f"--auth bearer needs the token in the environment variable {TOKEN_ENV}")
+        return f"Bearer {token}"
+    if auth == "basic":
+        user, password = env.get(USER_ENV), env.get(PASSWORD_ENV)
+        if not user or password is None:
+            raise KGError(f"--auth basic needs {USER_ENV} and {PASSWORD_ENV} in the environment")
+        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    raise KGError(f"unknown --auth {auth!r}; use none, basic or bearer")
+
+
+def graph_url(endpoint: str, graph: str | None) -> str:
+    """``ENDPOINT?default`` or ``ENDPOINT?graph=IRI`` (keeping any query the endpoint has)."""
+    joiner = "&" if urllib.parse.urlsplit(endpoint).query else "?"
+    if graph is None:
+        return f"{endpoint}{joiner}default"
+    return f"{endpoint}{joiner}graph={urllib.parse.quote(graph, safe='')}"
+
+
+def _bodies(export: Path, graph: str | None):
+    """(target graph or None for the default graph, N-Triples bytes, triple count)."""
+    import pyoxigraph
+
+    from .store import open_store
+
+    store = open_store(export)
+    if graph is not None:
+        triples = sorted({quad.triple for quad in store}, key=str)
+        yield graph, pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"", len(triples)
+        return
+    targets = [pyoxigraph.DefaultGraph(), *sorted(store.named_graphs(), key=lambda g: g.value)]
+    for target in targets:
+        quads = list(store.quads_for_pattern(None, None, None, target))
+        body = pyoxigraph.serialize([q.triple for q in quads], format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+        yield (None if isinstance(target, pyoxigraph.DefaultGraph) else target.value), body, len(quads)
+
+
+def _send(method: str, url: str, body: bytes, authorization: str | None, timeout: float) -> None:
+    headers = {"Content-Type": "text/turtle; charset=utf-8", "User-Agent": "ai-race-kg push"}
+    if authorization:
+        headers["Authorization"] = authorization
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(300).decode("utf-8", "replace").strip()
+        hint = {401: " (check --auth and the credentials in the environment)", 403: " (the account may not write there)",
+                404: " (is this the store's Graph Store Protocol URL? see the README)",
+                405: " (the store does not accept this method here; is it read-only?)"}.get(exc.code, "")
+        raise KGError(f"the store answered {exc.code} {exc.reason} to {method} {url}{hint}"
+                      + (f": {detail}" if detail else "")) from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise KGError(f"could not reach {url}: {reason}") from None
+
+
+def push(export: Path, endpoint: str, graph: str | None = None, replace: bool = False,
+         auth: str = "none", timeout: float = 300.0, environ: dict | None = None) -> Pushed:
+    """Send every graph of ``export`` to the Graph Store Protocol ``endpoint``."""
+    scheme = urllib.parse.urlsplit(endpoint).scheme
+    if scheme not in ("http", "https"):
+        raise KGError(f"--endpoint must be an http(s) URL, not {endpoint!r}")
+    authorization = auth_header(auth, environ)
+    method = "PUT" if replace else "POST"
+    result = Pushed(endpoint, method)
+    for target, body, count in _bodies(Path(export), graph):
+        _send(method, graph_url(endpoint, target), body, authorization, timeout)
+        result.graphs.append((target or "default", count))
+    return result

@@ -1,0 +1,307 @@
+"""The read-only SPARQL 1.1 Protocol endpoint and linked-data pages.
+
+``create_app(export_dir)`` returns a Starlette app; ``kg serve`` runs it with
+uvicorn. Every query is checked by :mod:`kg.serve.guard` and then runs in a
+worker process under a time limit (:mod:`kg.serve.worker`). Every error is
+``{"error": {"status": ..., "code": ..., "message": ...}}``.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from ..store import sparql_prologue
+from ..terms import DEFAULT_BASE, PATHS, base_prefixes
+from . import guard, pages
+from .negotiate import BadAccept, choose
+from .results import GRAPH_TYPES, SELECT_TYPES
+from .worker import Busy, Pool, TimedOut
+
+SELECT_OFFER = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                "text/tab-separated-values", "application/json", "application/xml"]
+GRAPH_OFFER = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
+               "application/x-turtle"]
+PAGE_OFFER = ["text/html", *GRAPH_OFFER]
+PAGE_FORMATS = {"html": "text/html", "ttl": "text/turtle", "jsonld": "application/ld+json",
+                "nt": "application/n-triples", "rdf": "application/rdf+xml"}
+TRUNCATED = "X-Result-Truncated"
+LIMIT = "X-Result-Limit"
+HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:"
+
+
+@dataclass
+class Settings:
+    export: Path
+    base: str = DEFAULT_BASE
+    timeout: float = 10.0
+    workers: int = 2
+    queue: int = 32
+    row_limit: int = 10_000
+    max_query_bytes: int = 64 * 1024
+    max_depth: int = guard.MAX_DEPTH
+    worker_memory_mb: int = 1024
+
+
+def error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "code": code, "message": message}}, status, headers=headers)
+
+
+def _content_type(header: str | None) -> tuple[str, dict[str, str]]:
+    if not header:
+        return "", {}
+    media, *params = header.split(";")
+    options = {}
+    for param in params:
+        name, _, value = param.partition("=")
+        options[name.strip().lower()] = value.strip().strip('"').lower()
+    return media.strip().lower(), options
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise guard.Refused(413, "too_large", f"the request body is over the limit of {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise guard.Refused(413, "too_large", f"the request body is over the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise guard.Refused(400, "bad_encoding", "the request body is not valid UTF-8") from None
+
+
+async def _params(request: Request, settings: Settings) -> list[tuple[str, str]]:
+    """The protocol parameters from the URL and, for POST, the body."""
+    params = list(request.query_params.multi_items())
+    if request.method != "POST":
+        return params
+    media, options = _content_type(request.headers.get("content-type"))
+    if media == "application/sparql-update":
+        raise guard.Refused(403, "read_only", "this endpoint is read-only; SPARQL updates are refused")
+    body = await _read_body(request, settings.max_query_bytes)
+    if media == "application/x-www-form-urlencoded":
+        return params + parse_qsl(_decode(body), keep_blank_values=True)
+    if media == "application/sparql-query":
+        if options.get("charset", "utf-8") not in ("utf-8", "utf8"):
+            raise guard.Refused(415, "bad_media_type", "application/sparql-query must be UTF-8 (charset=utf-8)")
+        if any(name == "query" for name, _ in params):
+            raise guard.Refused(400, "bad_request", "a query in the body and another in the URL")
+        return params + [("query", _decode(body))]
+    raise guard.Refused(415, "bad_media_type", "POST a query as application/sparql-query or application/x-www-form-urlencoded")
+
+
+async def _run(request: Request, job: dict) -> tuple[dict, bytes]:
+    pool: Pool = request.app.state.pool
+    settings: Settings = request.app.state.settings
+    try:
+        head, body = await pool.run(job)
+    except Busy as exc:
+        if exc.status == 429:
+            raise guard.Refused(429, "busy", "too many queries at once; retry shortly") from None
+        raise guard.Refused(503, "busy", "no worker came free within the time limit; retry shortly") from None
+    except TimedOut:
+        raise guard.Refused(503, "timeout", f"the query ran past the time limit of {settings.timeout:g} s and was stopped") from None
+    if head["status"] != 200:
+        raise guard.Refused(head["status"], head["code"], head["message"])
+    return head, body
+
+
+_IRI_SAFE = re.compile(r"^https?://[^<>\"{}|^`\\\x00-\x20]+$")
+
+
+def _endpoint(request: Request) -> str:
+    """This endpoint's IRI (the base for relative IRIs in queries); the Host
+    header is the client's, so an unusable one falls back to loopback."""
+    url = str(request.url.replace(query=""))
+    return url if _IRI_SAFE.match(url) else f"http://127.0.0.1{request.url.path}"
+
+
+def _media_type(media: str) -> str:
+    return media + "; charset=utf-8" if media.startswith("text/") else media
+
+
+def _negotiate(request: Request, offered: list[str]) -> str:
+    try:
+        media = choose(request.headers.get("accept"), offered)
+    except BadAccept:
+        raise guard.Refused(406, "not_acceptable", "the Accept header could not be parsed") from None
+    if media is None:
+        raise guard.Refused(406, "not_acceptable", "none of the media types in Accept can be served; available: " + ", ".join(offered))
+    return media
+
+
+async def sparql(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+    pool: Pool = request.app.state.pool
+    params = await _params(request, settings)
+    names = [name for name, _ in params]
+    if "update" in names:
+        raise guard.Refused(403, "read_only", "this endpoint is read-only; SPARQL updates are refused")
+    queries = [value for name, value in params if name == "query"]
+    if not queries:
+        if request.method == "GET" and not params:
+            return await service_description(request)
+        raise guard.Refused(400, "bad_request", "no query: pass exactly one 'query' parameter")
+    if len(queries) > 1:
+        raise guard.Refused(400, "bad_request", "more than one 'query' parameter")
+    query = queries[0]
+    if len(query.encode("utf-8", "surrogatepass")) > settings.max_query_bytes:
+        raise guard.Refused(413, "too_large", f"the query is over the limit of {settings.max_query_bytes} bytes")
+    await pool.start()
+    default = [value for name, value in params if name == "default-graph-uri"]
+    named = [value for name, value in params if name == "named-graph-uri"]
+    guard.check_dataset_iris(default, pool.graphs, "default-graph-uri")
+    guard.check_dataset_iris(named, pool.graphs, "named-graph-uri")
+    endpoint = _endpoint(request)
+    checked = guard.check(query, pool.graphs, settings.max_depth, base=endpoint)
+    media = _negotiate(request, SELECT_OFFER if checked.form in ("SELECT", "ASK") else GRAPH_OFFER)
+    job = {"query": checked.text, "format": SELECT_TYPES.get(media) or GRAPH_TYPES[media],
+           "cap": settings.row_limit, "base": endpoint}
+    if default or named:
+        job.update(default=default, named=named)
+    head, body = await _run(request, job)
+    headers = {"Vary": "Accept"}
+    if head.get("truncated"):
+        headers.update({TRUNCATED: "true", LIMIT: str(settings.row_limit)})
+    return Response(body, media_type=_media_type(media), headers=headers)
+
+
+async def service_description(request: Request) -> Response:
+    import pyoxigraph
+
+    pool: Pool = request.app.state.pool
+    await pool.start()
+    media = _negotiate(request, GRAPH_OFFER)
+    endpoint = _endpoint(request)
+    formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+               "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+    named = "".join(f" ;\n    sd:namedGraph [ a sd:NamedGraph ; sd:name <{g}> ]" for g in sorted(pool.graphs))
+    turtle = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix void: <http://rdfs.org/ns/void#> .
+<{endpoint}> a sd:Service ;
+  sd:endpoint <{endpoint}> ;
+  sd:supportedLanguage sd:SPARQL11Query ;
+  sd:feature sd:UnionDefaultGraph ;
+  sd:resultFormat {", ".join(f"<http://www.w3.org/ns/formats/{f}>" for f in formats)} ;
+  sd:defaultDataset [ a sd:Dataset ;
+    sd:defaultGraph [ a sd:Graph ; void:triples {pool.triples} ]{named} ] .
+"""
+    triples = pyoxigraph.parse(turtle, format=pyoxigraph.RdfFormat.TURTLE)
+    body = pyoxigraph.serialize(triples, format=getattr(pyoxigraph.RdfFormat, GRAPH_TYPES[media]),
+                                prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#"}
+                                if media in ("text/turtle", "application/x-turtle") else None)
+    return Response(body, media_type=_media_type(media), headers={"Vary": "Accept"})
+
+
+async def resource(request: Request) -> Response:
+    """The linked-data page of an IRI minted under the base."""
+    settings: Settings = request.app.state.settings
+    kind, name = request.path_params["kind"], request.path_params["name"]
+    if kind + "/" not in PATHS.values() or not guard.SAFE_NAME.match(name):
+        raise HTTPException(404)
+    iri = f"{settings.base}{kind}/{name}"
+    fmt = request.query_params.get("format")
+    if fmt is not None and fmt not in PAGE_FORMATS:
+        raise guard.Refused(400, "bad_request", "format must be one of " + ", ".join(PAGE_FORMATS))
+    media = PAGE_FORMATS[fmt] if fmt else _negotiate(request, PAGE_OFFER)
+    cap = settings.row_limit
+    _, exists = await _run(request, {"query": f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}", "format": "json", "cap": 1})
+    if not json.loads(exists)["boolean"]:
+        raise guard.Refused(404, "not_found", f"nothing is known about <{iri}>")
+    headers = {"Vary": "Accept"}
+    if media != "text/html":
+        job = {"query": pages.graph_query(iri), "format": GRAPH_TYPES[media], "cap": cap,
+               "prefixes": base_prefixes(settings.base)}
+        _, body = await _run(request, job)
+        return Response(body, media_type=_media_type(media), headers=headers)
+    rows = {}
+    for key, query in pages.profile_queries(iri).items():
+        _, body = await _run(request, {"query": query, "format": "json", "cap": cap})
+        rows[key] = json.loads(body)["results"]["bindings"]
+    html = pages.Page(settings.base, "/").render(iri, rows)
+    return HTMLResponse(html, headers={**headers, "Content-Security-Policy": HTML_POLICY})
+
+
+async def home(request: Request) -> Response:
+    viewer = request.app.state.settings.export / "graph.html"
+    if request.url.path == "/" and viewer.is_file():
+        return FileResponse(viewer, media_type="text/html; charset=utf-8")
+    html = pages.query_page(sparql_prologue(request.app.state.settings.base))
+    return HTMLResponse(html, headers={"Content-Security-Policy": HTML_POLICY})
+
+
+async def health(request: Request) -> Response:
+    pool: Pool = request.app.state.pool
+    return JSONResponse({"status": "ok", "workers": pool.size, "busy": pool.busy, "time_limit": pool.timeout})
+
+
+async def _refused(request: Request, exc: guard.Refused) -> Response:
+    headers = {}
+    if exc.status in (429, 503):
+        settings: Settings = request.app.state.settings
+        headers["Retry-After"] = "1" if exc.status == 429 else str(max(1, math.ceil(settings.timeout)))
+    return error(exc.status, exc.code, exc.message, headers)
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    codes = {404: ("not_found", "no such page"), 405: ("method_not_allowed", "use GET or POST")}
+    code, message = codes.get(exc.status_code, ("http_error", "the request could not be handled"))
+    return error(exc.status_code, code, message, exc.headers)
+
+
+async def _crash(request: Request, exc: Exception) -> Response:
+    return error(500, "internal_error", "the server could not answer this request")
+
+
+def create_app(export_dir: Path | str = "export", **options) -> Starlette:
+    """The endpoint over the graph built into ``export_dir`` (its kg.nq)."""
+    settings = Settings(export=Path(export_dir), **options)
+    if not (settings.export / "kg.nq").is_file() and not settings.export.is_file():
+        from ..errors import KGError
+
+        raise KGError(f"{settings.export / 'kg.nq'} not found; run 'kg build' first (or pass --export DIR)")
+    pool = Pool(settings.export, size=settings.workers, queue=settings.queue, timeout=settings.timeout,
+                memory_mb=settings.worker_memory_mb)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await pool.start()
+        yield
+        await pool.close()
+
+    routes = [
+        Route("/", home, methods=["GET"]),
+        Route("/query", home, methods=["GET"]),
+        Route("/health", health, methods=["GET"]),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/sparql/", sparql, methods=["GET", "POST"]),
+        Route("/{kind}/{name}", resource, methods=["GET"]),
+    ]
+    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                             allow_headers=["Accept", "Content-Type"], expose_headers=[TRUNCATED, LIMIT, "Retry-After"],
+                             max_age=600)]
+    handlers = {guard.Refused: _refused, HTTPException: _http_error, Exception: _crash}
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.pool = pool
+    return app

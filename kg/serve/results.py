@@ -1,0 +1,142 @@
+"""SPARQL results and RDF graphs as bytes, with a row cap.
+
+pyoxigraph serialises whole result sets; the endpoint must stop at a row cap
+and say so, so SELECT results are written here (SPARQL 1.1 Query Results
+JSON, XML, CSV and TSV). Graphs are capped here and serialised by pyoxigraph.
+"""
+from __future__ import annotations
+
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+SELECT_TYPES = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+GRAPH_TYPES = {
+    "text/turtle": "TURTLE",
+    "application/x-turtle": "TURTLE",
+    "application/n-triples": "N_TRIPLES",
+    "text/plain": "N_TRIPLES",
+    "application/ld+json": "JSON_LD",
+    "application/rdf+xml": "RDF_XML",
+}
+# What a response declares for each writer.
+CONTENT_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "TURTLE": "text/turtle; charset=utf-8",
+    "N_TRIPLES": "application/n-triples",
+    "JSON_LD": "application/ld+json",
+    "RDF_XML": "application/rdf+xml",
+}
+
+
+def _kind(term) -> str:
+    name = type(term).__name__
+    return {"NamedNode": "uri", "BlankNode": "bnode", "Literal": "literal"}.get(name, "triple")
+
+
+def _json_term(term) -> dict:
+    kind = _kind(term)
+    if kind == "literal":
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if kind == "triple":
+        return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                            "predicate": _json_term(term.predicate),
+                                            "object": _json_term(term.object)}}
+    return {"type": kind, "value": term.value}
+
+
+def _xml_term(term) -> str:
+    kind = _kind(term)
+    if kind == "uri":
+        return f"<uri>{escape(term.value)}</uri>"
+    if kind == "bnode":
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if kind == "literal":
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
+
+
+def _csv_field(term) -> str:
+    if term is None:
+        return ""
+    value = "_:" + term.value if _kind(term) == "bnode" else (term.value if _kind(term) != "triple" else str(term))
+    if any(c in value for c in ',"\r\n'):
+        value = '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _take(items, cap: int) -> tuple[list, bool]:
+    """The first ``cap`` items, and whether there were more."""
+    kept = []
+    for item in items:
+        if len(kept) >= cap:
+            return kept, True
+        kept.append(item)
+    return kept, False
+
+
+def write_solutions(solutions, fmt: str, cap: int) -> tuple[bytes, bool]:
+    """A SELECT result as bytes in ``fmt``; stops after ``cap`` rows."""
+    names = [v.value for v in solutions.variables]
+    kept, truncated = _take(solutions, cap)
+    rows = [[solution[name] for name in names] for solution in kept]
+    if fmt == "json":
+        bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in rows]
+        body = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
+                          ensure_ascii=False, separators=(",", ":"))
+    elif fmt == "xml":
+        parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+                 "<head>", *(f"<variable name={quoteattr(n)}/>" for n in names), "</head>", "<results>"]
+        for row in rows:
+            parts.append("<result>")
+            parts += [f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>" for n, t in zip(names, row) if t is not None]
+            parts.append("</result>")
+        parts += ["</results>", "</sparql>\n"]
+        body = "\n".join(parts)
+    elif fmt == "csv":
+        lines = [",".join(names)] + [",".join(_csv_field(t) for t in row) for row in rows]
+        body = "\r\n".join(lines) + "\r\n"
+    else:  # tsv: terms in their Turtle / N-Triples form
+        lines = ["\t".join("?" + n for n in names)] + ["\t".join("" if t is None else str(t) for t in row) for row in rows]
+        body = "\n".join(lines) + "\n"
+    return body.encode("utf-8"), truncated
+
+
+def write_boolean(value: bool, fmt: str) -> bytes:
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt == "xml":
+        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
+    return (("_askResult\r\n" if fmt == "csv" else "?_askResult\n") + ("true" if value else "false") + "\n").encode()
+
+
+def write_triples(triples, fmt: str, cap: int, prefixes: dict | None = None) -> tuple[bytes, bool]:
+    """A CONSTRUCT / DESCRIBE result as bytes; stops after ``cap`` triples."""
+    import pyoxigraph
+
+    kept, truncated = _take(triples, cap)
+    options = {"prefixes": prefixes} if prefixes and fmt == "TURTLE" else {}
+    body = pyoxigraph.serialize(kept, format=getattr(pyoxigraph.RdfFormat, fmt), **options) or b""
+    return body, truncated

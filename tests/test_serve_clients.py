@@ -1,0 +1,71 @@
+"""Real SPARQL clients against a live `kg serve` on loopback: SPARQLWrapper and
+rdflib's SPARQLStore get the same rows as the local pyoxigraph query."""
+from __future__ import annotations
+
+import pytest
+import rdflib
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
+
+from kg.store import sparql_prologue
+
+from .serve_support import live_kg_serve
+
+QUERIES = {
+    "labels": sparql_prologue() + "SELECT ?e ?label WHERE { ?e a kg:Lab ; rdfs:label ?label } ORDER BY ?e",
+    "claims": sparql_prologue() + """SELECT ?claim ?prop ?value ?source WHERE {
+        ?claim kg:subject entity:deepseek-v3 ; kg:property ?prop ; kg:value ?value ;
+               prov:wasDerivedFrom/oa:hasSource ?source } ORDER BY ?claim ?source""",
+    "count": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+}
+
+
+@pytest.fixture(scope="module")
+def server(built):
+    with live_kg_serve(built.out) as url:
+        yield url
+
+
+def local_rows(store, query):
+    solutions = store.query(query, use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    return [tuple(s[n].value if s[n] is not None else None for n in names) for s in solutions]
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+@pytest.mark.parametrize("method, fmt", [("GET", JSON), ("POST", JSON), ("GET", XML)])
+def test_sparqlwrapper(server, store, name, method, fmt):
+    client = SPARQLWrapper(server + "/sparql")
+    client.setQuery(QUERIES[name])
+    client.setReturnFormat(fmt)
+    if method == "POST":
+        client.setMethod(POST)
+    result = client.query()
+    if fmt == JSON:
+        data = result.convert()
+        names = data["head"]["vars"]
+        rows = [tuple(b[n]["value"] if n in b else None for n in names) for b in data["results"]["bindings"]]
+    else:
+        document = result.convert()
+        names = [v.getAttribute("name") for v in document.getElementsByTagName("variable")]
+        rows = []
+        for node in document.getElementsByTagName("result"):
+            values = {b.getAttribute("name"): b.firstChild.firstChild.data for b in node.getElementsByTagName("binding")}
+            rows.append(tuple(values.get(n) for n in names))
+    expected = local_rows(store, QUERIES[name])
+    assert expected and rows == expected
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_rdflib_sparqlstore(server, store, name):
+    graph = rdflib.Graph(SPARQLStore(server + "/sparql", returnFormat="xml"))
+    rows = [tuple(str(v) if v is not None else None for v in row) for row in graph.query(QUERIES[name])]
+    assert rows == local_rows(store, QUERIES[name])
+
+
+def test_rdflib_sparqlstore_construct(server, store):
+    query = sparql_prologue() + "CONSTRUCT { ?e rdfs:label ?l } WHERE { ?e a kg:Lab ; rdfs:label ?l }"
+    graph = rdflib.Graph(SPARQLStore(server + "/sparql"))
+    got = {(str(s), str(p), str(o)) for s, p, o in graph.query(query)}
+    expected = {(t.subject.value, t.predicate.value, t.object.value) for t in store.query(query, use_default_graph_as_union=True)}
+    assert got == expected and got
