@@ -126,8 +126,26 @@ def prefixes(base: str | None = None) -> dict[str, str]:
     return base_prefixes(base or DEFAULT_BASE)
 
 
+MAX_DEPTH = 256  # pyoxigraph 0.5 overflows its stack (and the process dies) at a few thousand
+
+
+def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse a query nested deeper than ``limit`` brackets before pyoxigraph crashes on it."""
+    from .serve.guard import tokens
+
+    depth = 0
+    for kind, _ in tokens(text):
+        if kind == "open":
+            depth += 1
+            if depth > limit:
+                raise KGError(f"the query nests brackets more than {limit} levels deep; pyoxigraph cannot parse it safely")
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+
+
 def run_local(store, text: str, base: str | None = None):
     """Run ``text`` on a pyoxigraph store over the union graph."""
+    check_depth(text)
     declared = prefixes(base)
     try:
         return store.query(text, prefixes=declared, use_default_graph_as_union=True)

@@ -103,6 +103,13 @@ def test_query_unknown_prefix(built):
     )
 
 
+def test_query_nested_too_deep_is_refused_not_a_crash(built):
+    query = "SELECT * WHERE " + "{" * 3000 + "}" * 3000
+    result = run("query", query, "--export", built.out)
+    assert (result.exit_code, result.stderr) == (
+        1, "Error: the query nests brackets more than 256 levels deep; pyoxigraph cannot parse it safely\n")
+
+
 def test_query_list(built):
     result = run("query", "--list", "-f", "csv")
     parsed = list(csv.reader(io.StringIO(result.stdout)))
