@@ -51,6 +51,47 @@ def data_options(func):
     return func
 
 
+def export_option(func):
+    """--export DIR: the built export folder that commands read the graph from."""
+    return click.option(
+        "--export", "export", type=click.Path(file_okay=False, path_type=Path), default=Path("export"),
+        show_default=True, help="The folder 'kg build' wrote (holds kg.nq).",
+    )(func)
+
+
+def output_options(*formats: str, default: str | None = "table"):
+    """--format and -o/--output, shared by every command that prints results.
+
+    ``formats`` defaults to table|json|csv|tsv (kg.results.TABLE_FORMATS); the
+    command gets ``fmt`` and ``output`` and writes with :func:`emit`.
+    """
+    choices = formats or ("table", "json", "csv", "tsv")
+
+    def decorator(func):
+        func = click.option(
+            "-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=Path("-"),
+            show_default=True, help="Write the results to this file instead of stdout.",
+        )(func)
+        func = click.option(
+            "-f", "--format", "fmt", type=click.Choice(choices), default=default, show_default=default is not None,
+            help="Output format.",
+        )(func)
+        return func
+
+    return decorator
+
+
+def emit(text: str, output: Path) -> None:
+    """Write ``text`` to stdout (output '-') or to the file ``output``."""
+    if str(output) == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise KGError(f"cannot write {output}: {exc.strerror}") from None
+
+
 def _count(number: int, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if number == 1 else (plural or singular + 's')}"
 
@@ -144,9 +185,9 @@ def validate(data, corpus, base, shacl):
 
 @cli.command()
 @data_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
+@output_options("table", "json")
 @_fail_cleanly
-def stats(data, corpus, base, fmt):
+def stats(data, corpus, base, fmt, output):
     """Entities by type, claims by property and source, and conflicts.
 
     A conflict is a single-valued property (cost, date, count...) that the
@@ -162,9 +203,9 @@ def stats(data, corpus, base, fmt):
 
     figures = compute(check(data, corpus, _base(base)).catalog)
     if fmt == "json":
-        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        emit(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", output)
         return
-    click.echo(_stats_table(figures))
+    emit(_stats_table(figures) + "\n", output)
 
 
 def _stats_table(figures: dict) -> str:
@@ -212,6 +253,17 @@ def synth(out, entities, seed):
 
 # Commands of other stages live in their own modules; register them here,
 # one line each. Their modules import heavy libraries inside the commands.
+from .cli_query import conflicts, query, show  # noqa: E402
+
+cli.add_command(query)
+cli.add_command(conflicts)
+cli.add_command(show)
+from .cli_network import diff, export_graph, path, rank  # noqa: E402
+
+cli.add_command(path)
+cli.add_command(rank)
+cli.add_command(export_graph)
+cli.add_command(diff)
 from .cli_serve import push, serve  # noqa: E402
 
 cli.add_command(serve)

@@ -1,0 +1,130 @@
+"""`kg query`, `kg conflicts` and `kg show`: asking the graph questions."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .cli import _base, _fail_cleanly, data_options, emit, export_option, output_options
+from .errors import KGError
+
+ALL_FORMATS = ("table", "json", "csv", "tsv", "ttl", "nt", "jsonld")
+
+
+@click.command()
+@click.argument("query_text", metavar="QUERY", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the canned queries with what each answers.")
+@export_option
+@click.option("--endpoint", metavar="URL", default=None, help="Run on this remote SPARQL 1.1 endpoint instead of the local export.")
+@click.option("--bind", "bindings", multiple=True, metavar="VAR=VALUE",
+              help="Restrict ?VAR to VALUE (an entity id or a SPARQL term); repeatable.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for a remote endpoint.")
+@click.option("--base", default=None, envvar="KG_BASE", metavar="IRI", help="Base IRI the export was built with.")
+@output_options(*ALL_FORMATS, default=None)
+@_fail_cleanly
+def query(query_text, list_, export, endpoint, bindings, timeout, base, fmt, output):
+    """Run a SPARQL query: canned by name, from a .rq file (or - for stdin), or inline.
+
+    The prefixes kg:, entity:, claim:, source:, rdfs:, schema:, prov:, oa:...
+    are declared for you, and the query sees every source's named graph as
+    part of the default graph. SELECT gives table (default), json, csv or tsv
+    in the standard SPARQL results formats; ASK prints true or false and exits
+    0 or 1; CONSTRUCT and DESCRIBE give ttl (default), nt or jsonld.
+
+    \b
+    Examples:
+      kg query --list
+      kg query trained-on
+      kg query mentions --bind actor=deepseek --format csv
+      kg query 'SELECT ?model ?chip { ?model kg:trainedOn ?chip }'
+      kg query my-question.rq --format json
+      kg query - < my-question.rq
+      kg query 'ASK { entity:deepseek-v3 kg:trainedOn entity:nvidia-h800 }'
+      kg query trained-on --endpoint http://localhost:7878/query
+    """
+    from . import query as q
+    from .results import Rows, render_rows, render_sparql
+
+    if list_:
+        if fmt not in (None, "table", "json", "csv", "tsv"):
+            raise KGError(f"--list gives table, json, csv or tsv, not {fmt}")
+        rows = Rows(["name", "description"], [[c.name, c.description] for c in q.canned_queries().values()])
+        emit(render_rows(rows, fmt or "table"), output)
+        return
+    if not query_text:
+        raise click.UsageError("give a QUERY (a canned name, a .rq file, SPARQL text or - for stdin), or --list")
+    text = sys.stdin.read() if query_text == "-" else q.resolve_query(query_text)[0]
+    text = q.bind(text, _parse_bindings(bindings))
+    if endpoint:
+        result = q.run_remote(endpoint, text, base, timeout)
+    else:
+        from .store import open_store
+
+        result = q.run_local(open_store(export), text, base)
+    rendered, answer = render_sparql(result, fmt, q.prefixes(base))
+    emit(rendered, output)
+    if answer is False:
+        sys.exit(1)
+
+
+def _parse_bindings(bindings: tuple[str, ...]) -> dict[str, str]:
+    parsed = {}
+    for item in bindings:
+        name, sep, value = item.partition("=")
+        if not sep or not name or not value:
+            raise KGError(f"--bind {item!r}: write VAR=VALUE, e.g. --bind actor=deepseek")
+        parsed[name.lstrip("?")] = value
+    return parsed
+
+
+@click.command()
+@data_options
+@output_options()
+@_fail_cleanly
+def conflicts(data, corpus, base, fmt, output):
+    """Every subject and property where the sources disagree.
+
+    Each value is listed side by side with its qualifiers, its rank and the
+    reason for it, and every source that gives it with its quote. A conflict
+    is what `kg stats` counts: a single-valued property (cost, date, count...)
+    given different values, where a bound such as "less than" is part of the
+    value and "around" is not.
+
+    \b
+    Examples:
+      kg conflicts
+      kg conflicts --format csv -o conflicts.csv
+      kg conflicts --format json | jq '.[].subject'
+    """
+    from .build import check
+    from .conflicts import conflict_report, conflict_rows, conflict_text
+    from .results import render_records
+
+    report = conflict_report(check(data, corpus, _base(base)).catalog)
+    emit(render_records(report, fmt, conflict_text, conflict_rows), output)
+
+
+@click.command()
+@click.argument("entity")
+@export_option
+@output_options()
+@_fail_cleanly
+def show(entity, export, fmt, output):
+    """An actor's profile: names, type, and every claim with its quotes.
+
+    ENTITY is an id, a label or an alias, in any case. Claims are grouped by
+    property, followed by the claims of other actors that point at it and
+    the statements made about it; each comes with its rank and the source
+    and quote behind it.
+
+    \b
+    Examples:
+      kg show deepseek
+      kg show "Liang WenFeng"
+      kg show H800 --format json
+    """
+    from .profile import profile, profile_rows, profile_text
+    from .results import render_records
+    from .store import open_store
+
+    emit(render_records(profile(open_store(export), entity), fmt, profile_text, profile_rows), output)

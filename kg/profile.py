@@ -1,0 +1,191 @@
+"""Actors in the built graph: finding one by name, and its profile with provenance.
+
+An actor is named by its id, its label or any alias, in any case. A name that
+fits several actors, or none, is an error that lists the candidates.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .errors import KGError, did_you_mean
+from .query import prefixes, run_local
+from .results import Rows, Shortener
+
+QUALIFIERS = ("approximate", "upperBound", "lowerBound", "former", "pointInTime", "context", "about")
+
+
+@dataclass(frozen=True)
+class Entity:
+    iri: str
+    id: str
+    label: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+
+def entities(store) -> dict[str, Entity]:
+    """Every actor of the graph by IRI (articles and value nodes excluded)."""
+    rows = run_local(store, """
+        SELECT DISTINCT ?e ?id ?label ?type ?alias ?description WHERE {
+          ?e dct:identifier ?id ; rdfs:label ?label ; a ?type .
+          FILTER(?type != kg:Article)
+          OPTIONAL { ?e skos:altLabel ?alias }
+          OPTIONAL { ?e schema:description ?description }
+        } ORDER BY ?e ?alias""")
+    found: dict[str, Entity] = {}
+    for row in rows:
+        iri = row["e"].value
+        alias = row["alias"].value if row["alias"] is not None else None
+        old = found.get(iri)
+        aliases = (old.aliases if old else ()) + ((alias,) if alias and (not old or alias not in old.aliases) else ())
+        found[iri] = Entity(iri, row["id"].value, row["label"].value, row["type"].value.rpartition("#")[2],
+                            aliases, row["description"].value if row["description"] is not None else "")
+    return found
+
+
+def resolve(name: str, known: dict[str, Entity]) -> Entity:
+    """The one actor whose id, label or alias is ``name``, ignoring case."""
+    wanted = name.strip().casefold()
+    by_id = [e for e in known.values() if e.id.casefold() == wanted]
+    if by_id:
+        return by_id[0]
+    matches = sorted((e for e in known.values() if wanted in {n.casefold() for n in (e.label, *e.aliases)}),
+                     key=lambda e: e.id)
+    if not matches:  # then a part of a name: "Nadella", "Liang"
+        part = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
+        matches = sorted((e for e in known.values() if any(part.search(n.casefold()) for n in (e.id, e.label, *e.aliases))),
+                         key=lambda e: e.id)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        listed = ", ".join(f"{e.id} ({e.label}, {e.type})" for e in matches)
+        raise KGError(f"{name!r} is ambiguous: it names {listed}; give one of these ids")
+    names = sorted({n for e in known.values() for n in (e.id, e.label, *e.aliases)})
+    hint = did_you_mean(name, names)
+    raise KGError(f"no actor is called {name!r}{hint}; 'kg query actors' lists them all")
+
+
+@dataclass
+class ClaimView:
+    """One claim touching an actor, as a profile shows it."""
+
+    claim: str
+    direction: str  # out: the actor is the subject; in: the value; about: what it is about
+    property: str
+    subject: str
+    value: str
+    rank: str
+    reason: str = ""
+    qualifiers: dict[str, str] = field(default_factory=dict)
+    evidence: list[tuple[str, str]] = field(default_factory=list)  # (source id, quote)
+
+
+def claims_about(store, entity: Entity) -> list[ClaimView]:
+    """Claims whose subject, value or 'about' qualifier is ``entity``, with evidence."""
+    short = Shortener(prefixes())
+    text = f"""
+        SELECT DISTINCT ?claim ?direction ?p ?s ?v ?r ?reason ?source ?quote ?q ?qv WHERE {{
+          VALUES ?e {{ <{entity.iri}> }}
+          {{ ?claim kg:subject ?e . BIND("out" AS ?direction) }}
+          UNION {{ ?claim kg:value ?e . BIND("in" AS ?direction) }}
+          UNION {{ ?claim kg:about ?e . BIND("about" AS ?direction) }}
+          ?claim a kg:Claim ; kg:subject ?s ; kg:property ?p ; kg:value ?v ; kg:rank ?r ;
+                 prov:wasDerivedFrom ?evidence .
+          OPTIONAL {{ ?claim kg:rankReason ?reason }}
+          OPTIONAL {{ ?claim ?q ?qv . FILTER(?q IN ({", ".join("kg:" + q for q in QUALIFIERS)})) }}
+          ?evidence oa:hasSource ?source ; oa:hasSelector ?selector .
+          ?selector a kg:QuoteSelector ; oa:exact ?quote .
+        }}"""
+    rows = list(run_local(store, text))
+    labels = _labels(store, {t.value for row in rows for t in (row["s"], row["v"], row["qv"]) if _is_iri(t)})
+
+    def show(term) -> str:
+        if term is None:
+            return ""
+        return labels.get(term.value, short.term(term)) if _is_iri(term) else term.value
+
+    views: dict[tuple[str, str], ClaimView] = {}
+    for row in rows:
+        key = (row["claim"].value, row["direction"].value)
+        view = views.get(key)
+        if view is None:
+            view = views[key] = ClaimView(
+                claim=short.term(row["claim"]), direction=row["direction"].value,
+                property=row["p"].value.rpartition("#")[2], subject=show(row["s"]), value=show(row["v"]),
+                rank=row["r"].value.rpartition("#")[2].removesuffix("Rank").lower(), reason=show(row["reason"]))
+        if row["q"] is not None:
+            view.qualifiers[row["q"].value.rpartition("#")[2]] = show(row["qv"])
+        source = short.term(row["source"]).removeprefix("source:")
+        if (source, row["quote"].value) not in view.evidence:
+            view.evidence.append((source, row["quote"].value))
+    order = {"out": 0, "in": 1, "about": 2, "preferred": 0, "normal": 1, "deprecated": 2}
+    result = sorted(views.values(), key=lambda v: (order[v.direction], v.property, order[v.rank], v.subject, v.value, v.claim))
+    for view in result:
+        view.evidence.sort()
+        view.qualifiers = dict(sorted(view.qualifiers.items()))
+    return result
+
+
+def _is_iri(term) -> bool:
+    return term is not None and type(term).__name__ == "NamedNode"
+
+
+def _labels(store, iris: set[str]) -> dict[str, str]:
+    if not iris:
+        return {}
+    values = " ".join(f"<{iri}>" for iri in sorted(iris))
+    rows = run_local(store, f"SELECT ?x ?label WHERE {{ VALUES ?x {{ {values} }} ?x rdfs:label ?label }}")
+    return {row["x"].value: row["label"].value for row in rows}
+
+
+def profile(store, name: str) -> dict:
+    """The profile of the actor called ``name``: who it is, and every claim touching it."""
+    entity = resolve(name, entities(store))
+    return {
+        "id": entity.id,
+        "iri": entity.iri,
+        "label": entity.label,
+        "type": entity.type,
+        "aliases": list(entity.aliases),
+        "description": entity.description,
+        "claims": [view.__dict__ for view in claims_about(store, entity)],
+    }
+
+
+def profile_rows(prof: dict) -> Rows:
+    """The profile's claims as rows, one per piece of evidence."""
+    rows = Rows(["direction", "property", "subject", "value", "qualifiers", "rank", "reason", "source", "quote"])
+    for c in prof["claims"]:
+        quals = "; ".join(f"{k}={v}" for k, v in c["qualifiers"].items())
+        for source, quote in c["evidence"]:
+            rows.rows.append([c["direction"], c["property"], c["subject"], c["value"], quals, c["rank"], c["reason"], source, quote])
+    return rows
+
+
+def profile_text(prof: dict) -> str:
+    """The profile for reading on a terminal, claims grouped by property."""
+    lines = [f"{prof['label']} ({prof['type']})  entity:{prof['id']}"]
+    if prof["aliases"]:
+        lines.append("Also called: " + ", ".join(prof["aliases"]))
+    if prof["description"]:
+        lines.append(prof["description"])
+    headings = {"out": "Claims", "in": "Claims by others pointing here", "about": "Statements about it"}
+    last_direction = last_property = None
+    for c in prof["claims"]:
+        if c["direction"] != last_direction:
+            lines += ["", headings[c["direction"]]]
+            last_direction, last_property = c["direction"], None
+        if c["property"] != last_property:
+            lines.append(f"  {c['property']}")
+            last_property = c["property"]
+        what = c["value"] if c["direction"] == "out" else f"{c['subject']}: {c['value']}" if c["direction"] == "about" else f"{c['subject']}"
+        quals = "".join(f" [{k}={v}]" for k, v in c["qualifiers"].items())
+        rank = "" if c["rank"] == "normal" else f" ({c['rank']}{': ' + c['reason'] if c['reason'] else ''})"
+        lines.append(f"    {what}{quals}{rank}")
+        for source, quote in c["evidence"]:
+            lines.append(f"      {source}: \u201c{quote}\u201d")
+    if not prof["claims"]:
+        lines += ["", "No claims mention it yet."]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,215 @@
+"""SPARQL over the built graph: canned questions, syntax errors users can fix, remote endpoints.
+
+A query is given inline, as a .rq file, or by the name of a canned query in
+kg/queries/. It runs on pyoxigraph over the union of the default graph and
+every source's named graph, with the project's prefixes declared, or on a
+remote SPARQL 1.1 endpoint over the SPARQL 1.1 Protocol.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import KGError, did_you_mean
+
+QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+_ERROR_AT = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+_PROLOGUE = re.compile(r"^(?:\s+|#[^\n]*\n?|(?:PREFIX\s+[^\s:]*:\s*|BASE\s*)<[^>]*>)*", re.I)
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str
+    path: Path
+    description: str
+
+    @property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def canned_queries(folder: Path = QUERIES_DIR) -> dict[str, CannedQuery]:
+    """The canned queries by name, each described by the first line of its header."""
+    found = {}
+    for path in sorted(folder.glob("*.rq")):
+        description = ""
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#") and line.lstrip("# ").strip():
+                description = line.lstrip("# ").strip()
+                break
+        found[path.stem] = CannedQuery(path.stem, path, description)
+    return found
+
+
+def resolve_query(spec: str) -> tuple[str, str]:
+    """(query text, where it came from) for a canned name, a file or inline SPARQL."""
+    canned = canned_queries()
+    if spec in canned:
+        return canned[spec].text, f"canned query {spec!r}"
+    path = Path(spec)
+    if spec.endswith((".rq", ".sparql")) or ("\n" not in spec and "{" not in spec and path.is_file()):
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except OSError as exc:
+            raise KGError(f"cannot read query file {spec}: {exc.strerror}") from None
+    if re.fullmatch(r"[\w.-]+", spec) and not _FORM.search(spec):
+        raise KGError(f"no canned query or file named {spec!r}{did_you_mean(spec, canned)}; 'kg query --list' shows the canned queries")
+    return spec, "query"
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, read after the prologue."""
+    rest = text[_PROLOGUE.match(text).end():]
+    match = _FORM.match(rest)
+    if not match:
+        raise KGError("the query must start with SELECT, ASK, CONSTRUCT or DESCRIBE (after PREFIX and BASE)")
+    return match.group(1).upper()
+
+
+def bind(text: str, bindings: dict[str, str]) -> str:
+    """Restrict variables to given values with a trailing VALUES clause.
+
+    A value written as a bare id (deepseek) means the entity with that id;
+    anything else is a SPARQL term (entity:deepseek, <http://...>, "text", 42).
+    """
+    if not bindings:
+        return text
+    names, terms = [], []
+    for name, value in bindings.items():
+        if not re.fullmatch(r"\w+", name):
+            raise KGError(f"--bind {name}=...: a variable name is letters, digits and _")
+        if re.fullmatch(r"[a-z0-9][a-z0-9._-]*", value) and not re.fullmatch(r"[\d.]+", value):
+            value = f"entity:{value}"
+        names.append(f"?{name}")
+        terms.append(value)
+    return f"{text.rstrip()}\nVALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}\n"
+
+
+class QuerySyntaxError(KGError):
+    """A SPARQL syntax error, shown with the line and a caret under the column."""
+
+    def __init__(self, text: str, line: int, col: int, message: str):
+        self.line, self.col = line, col
+        lines = text.splitlines() or [""]
+        source = lines[line - 1] if 0 < line <= len(lines) else ""
+        caret = " " * (max(col, 1) - 1) + "^"
+        super().__init__(f"syntax error in the query at line {line}, column {col}: {message}\n  {source}\n  {caret}")
+
+
+def _syntax_error(exc: SyntaxError, text: str, prefixes: dict[str, str]) -> KGError:
+    match = _ERROR_AT.match(str(exc))
+    if not match:
+        return KGError(f"syntax error in the query: {exc}")
+    line, col, message = int(match.group(1)), int(match.group(2)), match.group(3)
+    if "Prefix not found" in message:
+        lines = text.splitlines()
+        before = lines[line - 1][: col - 1] if line <= len(lines) else ""
+        name = re.search(r"([A-Za-z][\w.-]*)?:[\w.-]*$", before)
+        prefix = (name.group(1) or "") if name else ""
+        known = ", ".join(sorted(prefixes))
+        message = f"unknown prefix {prefix + ':'!r}{did_you_mean(prefix, prefixes)}; declared: {known}"
+        if name:
+            col = col - len(name.group(0))
+    else:
+        message = message.splitlines()[0]
+        if len(message) > 160:
+            message = message[:157] + "..."
+    return QuerySyntaxError(text, line, col, message)
+
+
+def prefixes(base: str | None = None) -> dict[str, str]:
+    """The prefixes declared for every query: vocabularies and minted IRIs."""
+    from .terms import DEFAULT_BASE, base_prefixes
+
+    return base_prefixes(base or DEFAULT_BASE)
+
+
+MAX_DEPTH = 256  # pyoxigraph 0.5 overflows its stack (and the process dies) at a few thousand
+
+
+def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
+    """Refuse a query nested deeper than ``limit`` brackets before pyoxigraph crashes on it."""
+    from .serve.guard import tokens
+
+    depth = 0
+    for kind, _ in tokens(text):
+        if kind == "open":
+            depth += 1
+            if depth > limit:
+                raise KGError(f"the query nests brackets more than {limit} levels deep; pyoxigraph cannot parse it safely")
+        elif kind == "close":
+            depth = max(depth - 1, 0)
+
+
+def run_local(store, text: str, base: str | None = None):
+    """Run ``text`` on a pyoxigraph store over the union graph."""
+    check_depth(text)
+    declared = prefixes(base)
+    try:
+        return store.query(text, prefixes=declared, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        raise _syntax_error(exc, text, declared) from None
+    except OSError as exc:
+        raise KGError(f"the query failed: {exc}") from None
+
+
+def check_syntax(text: str, base: str | None = None) -> str:
+    """Parse ``text`` without touching any data; return its query form."""
+    import pyoxigraph
+
+    form = query_form(text)
+    if form == "ASK" and re.search(r"service|\\u", text, re.I):
+        return form  # an ASK is evaluated at once, and SERVICE would call out from here
+    run_local(pyoxigraph.Store(), text, base)
+    return form
+
+
+ACCEPT = {
+    "SELECT": "application/sparql-results+json",
+    "ASK": "application/sparql-results+json",
+    "CONSTRUCT": "application/n-triples",
+    "DESCRIBE": "application/n-triples",
+}
+
+
+def run_remote(endpoint: str, text: str, base: str | None = None, timeout: float = 30.0):
+    """Run ``text`` on a SPARQL 1.1 endpoint; the answer as pyoxigraph results.
+
+    The query is checked here first, so a syntax error is reported the same
+    way as for a local run; the prefixes are sent as PREFIX lines.
+    """
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    import pyoxigraph
+
+    form = check_syntax(text, base)
+    prologue = "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in sorted(prefixes(base).items()))
+    body = urllib.parse.urlencode({"query": prologue + text}).encode("utf-8")
+    request = urllib.request.Request(endpoint, data=body, method="POST", headers={
+        "Accept": ACCEPT[form],
+        "Content-Type": "application/x-www-form-urlencoded",
+        "User-Agent": "ai-race-kg",
+    })
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            payload = response.read()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(300).decode("utf-8", "replace").strip().splitlines()
+        raise KGError(f"the SPARQL endpoint {endpoint} answered {exc.code} {exc.reason}" + (f": {detail[0]}" if detail else "")) from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, ConnectionRefusedError):
+            reason = "connection refused"
+        raise KGError(f"cannot reach the SPARQL endpoint {endpoint}: {reason}") from None
+    except (TimeoutError, OSError) as exc:
+        raise KGError(f"cannot reach the SPARQL endpoint {endpoint}: {exc}") from None
+    try:
+        if form in ("SELECT", "ASK"):
+            return pyoxigraph.parse_query_results(payload, pyoxigraph.QueryResultsFormat.JSON)
+        return [quad.triple for quad in pyoxigraph.parse(payload, pyoxigraph.RdfFormat.N_TRIPLES)]
+    except (SyntaxError, ValueError) as exc:
+        raise KGError(f"the SPARQL endpoint {endpoint} sent an answer that is not {ACCEPT[form]}: {exc}") from None

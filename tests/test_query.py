@@ -1,0 +1,155 @@
+"""Canned queries over the real data, and the query library."""
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import KGError
+from kg.query import QuerySyntaxError, bind, canned_queries, prefixes, query_form, resolve_query, run_local
+from kg.results import Shortener
+
+CANNED = sorted(canned_queries())
+
+
+def rows(store, name: str, **bindings) -> list[tuple[str, ...]]:
+    result = run_local(store, bind(canned_queries()[name].text, bindings))
+    names = [v.value for v in result.variables]
+    short = Shortener(prefixes())
+    return [tuple(short.term(solution[n]) for n in names) for solution in result]
+
+
+def test_every_canned_query_has_a_description_and_runs(store):
+    assert len(CANNED) >= 12
+    for name in CANNED:
+        query = canned_queries()[name]
+        assert query.description.endswith((".", "?")), name
+        assert query_form(query.text) == "SELECT"
+        assert rows(store, name), f"{name} returns no rows on the real data"
+
+
+@pytest.mark.parametrize("name", CANNED)
+def test_canned_query_rows_are_distinct_and_ordered(store, name):
+    first, second = rows(store, name), rows(store, name)
+    assert first == second
+    assert len(set(first)) == len(first)
+
+
+def test_trained_on(store):
+    assert rows(store, 'trained-on') == [
+        ('DeepSeek-V3', 'Nvidia H800', 'normal', 'source:a000', 'DeepSeek cleverly circumvented these limitations by utilizing less performant Nvidia H800 GPUs'),
+        ('DeepSeek-V3', 'Nvidia H800', 'normal', 'source:a001', 'efficient training on Nvidia H800 GPUs'),
+        ('DeepSeek-V3', 'Nvidia H800', 'normal', 'source:a002', 'utilizing reduced-capability chips from Nvidia known as H800s'),
+        ('DeepSeek-V3', 'Nvidia H800', 'normal', 'source:a004', 'leveraging older Nvidia H800 chips'),
+    ]
+
+
+def test_model_costs(store):
+    assert rows(store, 'model-costs') == [
+        ('01.AI', '3000000', 'USD', '', 'normal', 'source:a002', 'his startup, 01.ai, which claims to have trained its advances using only $3 million'),
+        ('DeepSeek-V3', '5600000', 'USD', '', 'normal', 'source:a000', 'DeepSeek reportedly developed its model for a mere $5.6 million'),
+        ('DeepSeek-V3', '6000000', 'USD', '', 'normal', 'source:a001', 'The startup managed to develop DeepSeek V3 with just $6 million'),
+        ('DeepSeek-V3', '6000000', 'USD', 'approximate', 'normal', 'source:a003', 'they needed around US$6 million in raw computing power'),
+        ('DeepSeek-V3', '6000000', 'USD', 'upper bound', 'normal', 'source:a002', 'cost under $6 million'),
+        ('DeepSeek-V3', '6000000', 'USD', 'upper bound', 'normal', 'source:a004', 'With a budget of less than $6 million, DeepSeek managed to develop an AI model V3'),
+    ]
+
+
+def test_founders_with_spellings(store):
+    assert rows(store, 'founders') == [
+        ('01.AI', 'Kai-Fu Lee', 'Kai-Fu Lee', 'normal', '', 'source:a000', 'Kai-Fu Lee’s startup, 01.AI'),
+        ('01.AI', 'Kai-Fu Lee', 'Kai-Fu Lee', 'normal', '', 'source:a002', 'Kai-Fu Lee has highlighted his startup, 01.ai'),
+        ('DeepSeek', 'Liang Wang', 'Liang Wang', 'deprecated', 'The other articles name DeepSeek\'s founder Liang WenFeng; "Liang Wang" appears to be a misspelling.', 'source:a000', 'its founder Liang Wang'),
+        ('DeepSeek', 'Liang Wenfeng', 'Liang WenFeng | Liang Wenfeng', 'normal', '', 'source:a002', 'Not much is known about DeepSeek or its founder, Liang WenFeng'),
+    ]
+
+
+def test_outperformed(store):
+    assert rows(store, 'outperformed') == [
+        ("ByteDance's updated model", 'OpenAI o1', 'a key benchmark, as ByteDance asserts', 'normal', '', 'source:a002', "announced an update to its model that it asserts outperforms OpenAI's o1 in a key benchmark"),
+        ('DeepSeek-R1', 'GPT-1', 'some third-party tests', 'deprecated', "OpenAI's reasoning model is o1, as the other articles say; GPT-1 is OpenAI's 2018 model and is not cutting-edge.", 'source:a000', 'further outperformed OpenAI’s cutting-edge GPT-1 in some third-party tests'),
+        ('DeepSeek-R1', 'OpenAI o1', '', 'normal', '', 'source:a001', "outperformed OpenAI's o1 model across various benchmarks"),
+        ('DeepSeek-R1', 'OpenAI o1', '', 'normal', '', 'source:a002', "demonstrated better performance than OpenAI's most recent offering, o1"),
+        ('DeepSeek-V3', 'Claude 3.5 Sonnet', '', 'normal', '', 'source:a000', 'It even outperformed Meta’s Llama, OpenAI’s GPT-4, and Anthropic’s Claude 3.5 in certain accuracy tests'),
+        ('DeepSeek-V3', 'Claude 3.5 Sonnet', '', 'normal', '', 'source:a002', "Independent benchmark tests revealed that DeepSeek's model has outperformed notable competitors such as Meta's Llama 3.1, OpenAI's GPT-4o, and Anthropic's Claude Sonnet 3.5 across various tasks"),
+        ('DeepSeek-V3', 'GPT-4', '', 'normal', '', 'source:a000', 'It even outperformed Meta’s Llama, OpenAI’s GPT-4, and Anthropic’s Claude 3.5 in certain accuracy tests'),
+        ('DeepSeek-V3', 'GPT-4o', '', 'normal', '', 'source:a001', "capable of surpassing its American counterparts, namely OpenAI's GPT-4o and Meta's Llama"),
+        ('DeepSeek-V3', 'GPT-4o', '', 'normal', '', 'source:a002', "DeepSeek's model has outperformed notable competitors such as Meta's Llama 3.1, OpenAI's GPT-4o"),
+        ('DeepSeek-V3', 'Llama', '', 'normal', '', 'source:a000', 'It even outperformed Meta’s Llama, OpenAI’s GPT-4, and Anthropic’s Claude 3.5 in certain accuracy tests'),
+        ('DeepSeek-V3', 'Llama', '', 'normal', '', 'source:a001', "capable of surpassing its American counterparts, namely OpenAI's GPT-4o and Meta's Llama"),
+        ('DeepSeek-V3', 'Llama 3.1', '', 'normal', '', 'source:a002', "DeepSeek's model has outperformed notable competitors such as Meta's Llama 3.1"),
+    ]
+
+
+def test_policy_restrictions(store):
+    assert rows(store, 'policy-restrictions') == [
+        ('US chip export controls', 'Nvidia', 'Biden administration', 'source:a003', 'it is working to limit the sale of powerful chips, such as those produced by Silicon Valley firm Nvidia, to China and other rivals'),
+        ('US chip export controls', 'Nvidia', 'US government', 'source:a003', 'it is working to limit the sale of powerful chips, such as those produced by Silicon Valley firm Nvidia, to China and other rivals'),
+        ('US chip export controls', 'Nvidia H100', 'Biden administration', 'source:a002', "which prevent China from accessing advanced chips like Nvidia's H100s"),
+        ('US chip export controls', 'Nvidia H100', 'Biden administration', 'source:a004', 'By restricting access to advanced chips like Nvidia’s H100'),
+        ('US chip export controls', 'Nvidia H100', 'US government', 'source:a002', "which prevent China from accessing advanced chips like Nvidia's H100s"),
+        ('US chip export controls', 'Nvidia H100', 'US government', 'source:a004', 'By restricting access to advanced chips like Nvidia’s H100'),
+    ]
+
+
+def test_backers(store):
+    assert rows(store, 'backers') == [
+        ('Stargate Project', 'MGX', '500,000,000,000 USD', 'source:a001', 'the Emirati sovereign wealth fund MGX'),
+        ('Stargate Project', 'OpenAI', '500,000,000,000 USD', 'source:a001', 'backed by partnerships involving OpenAI and various international stakeholders'),
+        ('Stargate Project', 'SoftBank', '500,000,000,000 USD', 'source:a001', 'including Japan’s Softbank and the Emirati sovereign wealth fund MGX'),
+    ]
+
+
+def test_roles(store):
+    assert rows(store, 'roles') == [
+        ('Aravind Srinivas', 'ceoOf', 'Perplexity', 'false', 'source:a001', 'Perplexity CEO Aravind Srinivas noted'),
+        ('Aravind Srinivas', 'ceoOf', 'Perplexity', 'false', 'source:a002', 'As per Perplexity CEO Aravind Srinivas'),
+        ('Chetan Puttagunta', 'partnerAt', 'Benchmark', 'false', 'source:a002', 'Chetan Puttagunta, a partner at Benchmark'),
+        ('Chris V. Nicholson', 'investorAt', 'Page One Ventures', 'false', 'source:a003', 'Chris V. Nicholson, an investor from the venture capital firm Page One Ventures who focuses on AI technologies'),
+        ('Eric Schmidt', 'ceoOf', 'Google', 'true', 'source:a000', 'former Google CEO Eric Schmidt'),
+        ('Ion Stoica', 'professorAt', 'University of California, Berkeley', 'false', 'source:a003', 'Ion Stoica, a professor at the University of California, Berkeley'),
+        ('Ion Stoica', 'worksFor', 'University of California', 'false', 'source:a001', 'Experts like Ion Stoica from the University of California'),
+        ('Jeffrey Ding', 'professorAt', 'George Washington University', 'false', 'source:a003', 'Jeffrey Ding, an assistant professor at George Washington University'),
+        ('Satya Nadella', 'ceoOf', 'Microsoft', 'false', 'source:a001', 'Microsoft CEO Satya Nadella'),
+        ('Satya Nadella', 'ceoOf', 'Microsoft', 'false', 'source:a002', 'According to Microsoft CEO Satya Nadella'),
+        ('Zihan Wang', 'engineerAt', 'DeepSeek', 'false', 'source:a003', 'Zihan Wang, a computer engineer involved in an earlier DeepSeek model'),
+    ]
+
+
+def test_mentions_bound_to_one_actor(store):
+    found = rows(store, "mentions", actor="satya-nadella")
+    assert {row[0] for row in found} == {"entity:satya-nadella"}
+    assert ("entity:satya-nadella", "source:a001", "subject", "Satya Nadella", "ceoOf", "Microsoft", "Microsoft CEO Satya Nadella") in found
+
+
+def test_deprecated_claims_carry_reasons(store):
+    found = rows(store, "deprecated")
+    assert found and all(row[3] for row in found)
+
+
+def test_resolve_query_kinds(tmp_path, monkeypatch):
+    text, origin = resolve_query("trained-on")
+    assert origin == "canned query 'trained-on'" and "kg:trainedOn" in text
+    path = tmp_path / "q.rq"
+    path.write_text("ASK {}", encoding="utf-8")
+    assert resolve_query(str(path)) == ("ASK {}", str(path))
+    assert resolve_query("SELECT * { ?s ?p ?o }") == ("SELECT * { ?s ?p ?o }", "query")
+    with pytest.raises(KGError, match=r"no canned query or file named 'traned-on' \(did you mean 'trained-on'\?\)"):
+        resolve_query("traned-on")
+
+
+def test_query_form_skips_prologue_and_comments():
+    assert query_form("# hi\nPREFIX ex: <http://e/#>\nBASE <http://e/>\n construct { } where { }") == "CONSTRUCT"
+    with pytest.raises(KGError, match="must start with SELECT"):
+        query_form("INSERT DATA { }")
+
+
+def test_syntax_error_points_at_line_and_column(store):
+    with pytest.raises(QuerySyntaxError) as info:
+        run_local(store, "SELECT ?x WHERE {\n  ?x kg:trainedOn ?y\n  FILTR(?y)\n}")
+    assert (info.value.line, info.value.col) == (3, 11)
+    assert str(info.value).endswith("\n    FILTR(?y)\n            ^")
+
+
+def test_bind_adds_values_clause():
+    assert bind("SELECT * {}", {"actor": "deepseek", "n": "42"}).endswith("VALUES (?actor ?n) { (entity:deepseek 42) }\n")
+    with pytest.raises(KGError):
+        bind("SELECT * {}", {"a b": "x"})
