@@ -3,7 +3,8 @@
 pyoxigraph cannot cancel a running query, so each query runs in a child
 process (``python -m kg.serve.worker EXPORT``) that holds the store, loaded
 once. The server talks to it over its stdin / stdout with length-prefixed
-JSON frames. When a query overruns its time limit the child is killed and a
+frames: JSON requests, and answers that are one kind byte and the body (or
+a JSON error). When a query overruns its time limit the child is killed and a
 fresh one is started, so the server itself never blocks.
 """
 from __future__ import annotations
