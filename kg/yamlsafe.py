@@ -159,6 +159,9 @@ def _syntax_hint(what: str) -> str:
 
 
 _NO_KEY = object()
+# Data files nest a few levels. libyaml's composer, used to locate errors,
+# recurses per level and overflows the C stack in the tens of thousands.
+MAX_DEPTH = 64
 
 
 class _Builder:
@@ -206,6 +209,9 @@ class _Builder:
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if event.anchor is not None or event.tag is not None:
                     self._refuse_anchor_and_tag(event)
+                if len(stack) >= MAX_DEPTH:
+                    self._problem(event, f"nested more than {MAX_DEPTH} levels deep; data files need a handful")
+                    return None
                 is_map = cls is MappingStartEvent
                 stack.append([{} if is_map else [], _NO_KEY, is_map, event])
                 continue

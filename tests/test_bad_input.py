@@ -153,3 +153,23 @@ def test_output_folder_that_is_a_file_is_a_clean_error(tmp_path, corpus_dir):
     assert result.exit_code == 2  # a usage error, caught by the option's type
     assert f"Error: Invalid value for '--out': Directory '{target}' is a file." in result.stderr
     assert target.read_text() == "not a folder"
+
+
+def test_deep_nesting_is_refused_not_a_crash(tmp_path, corpus_dir):
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("claims:\n  - subject: x\n    value: " + "[" * 30000 + "]" * 30000 + "\n")
+    result = CliRunner().invoke(cli, ["build", "--data", str(deep), "--corpus", str(corpus_dir), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{deep}:3:")
+    assert "nested more than 64 levels deep" in result.stderr
+
+
+def test_an_export_file_that_cannot_be_replaced_stops_before_any_file_moves(tmp_path, corpus_dir):
+    out = tmp_path / "export"
+    (out / "kg.ttl").mkdir(parents=True)
+    (out / "kg.nq").write_text("previous quads\n")
+    result = CliRunner().invoke(cli, ["build", "--data", str(FIXTURES / "good.yaml"), "--corpus", str(corpus_dir), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot replace '{out / 'kg.ttl'}': it is a folder; the previous files are untouched\n"
+    assert sorted(p.name for p in out.iterdir()) == ["kg.nq", "kg.ttl"]
+    assert (out / "kg.nq").read_text() == "previous quads\n"

@@ -29,9 +29,24 @@ def discard(staged: dict[str, str]) -> None:
 
 
 def commit(folder: Path, staged: dict[str, str]) -> list[Path]:
-    """Move staged files into place; each rename is atomic."""
-    for name, tmp in sorted(staged.items()):
-        os.replace(tmp, folder / name)
+    """Move staged files into place; each rename is atomic.
+
+    Every target is checked first, so that a target that cannot be replaced
+    (a folder of that name, say) stops the build before any file moves.
+    """
+    for name in staged:
+        target = folder / name
+        if target.is_dir():  # the folder itself is writable: the staged files are in it
+            discard(staged)
+            raise KGError(f"cannot replace {str(target)!r}: it is a folder; the previous files are untouched")
+    done = []
+    try:
+        for name, tmp in sorted(staged.items()):
+            os.replace(tmp, folder / name)
+            done.append(name)
+    except OSError as exc:
+        discard({n: t for n, t in staged.items() if n not in done})
+        raise KGError(f"cannot replace {str(folder / name)!r}: {exc.strerror}") from None
     return [folder / name for name in sorted(staged)]
 
 
