@@ -106,9 +106,9 @@ def _stage_reporter():
 
 
 def _base(base: str | None) -> str:
-    from .terms import DEFAULT_BASE
+    from .terms import DEFAULT_BASE, normalise_base
 
-    return base or DEFAULT_BASE
+    return normalise_base(base or DEFAULT_BASE)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .load import Catalog, Claim
-from .terms import DEFAULT_BASE, PATHS, RDF_TYPE, curie, iri, literal
+from .terms import DEFAULT_BASE, PATHS, RDF_TYPE, curie, iri, literal, normalise_base
 from .values import Value, parse_value
 
 Quad = tuple[str, str, str, str]  # subject, predicate, object, graph ("" = default)
@@ -56,8 +56,7 @@ class Minter:
     """Deterministic IRIs under one base."""
 
     def __init__(self, base: str = DEFAULT_BASE):
-        if not base.endswith(("/", "#")):
-            base += "/"
+        base = normalise_base(base)
         self.base = base
         self.paths = {name: base + path for name, path in PATHS.items()}
 

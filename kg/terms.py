@@ -7,6 +7,10 @@ turns the same quads into an rdflib Dataset when one is wanted.
 """
 from __future__ import annotations
 
+import re
+
+from .errors import KGError
+
 DEFAULT_BASE = "https://w3id.org/ai-race-kg/"
 
 PREFIXES = {
@@ -34,8 +38,19 @@ PATHS = {
 }
 
 
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+
+
+def normalise_base(base: str) -> str:
+    """The base IRI, checked, ending in '/' or '#' so that minted IRIs join cleanly."""
+    if not _ABSOLUTE_IRI.match(base):
+        raise KGError(f"base IRI {base!r} is not an absolute IRI; write e.g. https://example.org/kg/")
+    return base if base.endswith(("/", "#")) else base + "/"
+
+
 def base_prefixes(base: str) -> dict[str, str]:
     """Prefixes for the IRIs minted under ``base``, then the vocabularies."""
+    base = normalise_base(base)
     minted = {name: base + path for name, path in PATHS.items()}
     return {**minted, **PREFIXES}
 

@@ -57,3 +57,20 @@ def test_synth_then_build(tmp_path):
     result = runner.invoke(cli, ["build", "--data", str(tmp_path / "data"), "--corpus", str(tmp_path / "corpus"), "--out", str(tmp_path / "export")])
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("Built 200 entities, ")
+
+
+def test_a_base_that_is_not_an_iri_is_refused(tmp_path, corpus_dir):
+    result = CliRunner().invoke(cli, ["build", "--data", str(FIXTURES / "good.yaml"), "--corpus", str(corpus_dir),
+                                      "--out", str(tmp_path), "--base", "http://ex.org/a b/"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: base IRI 'http://ex.org/a b/' is not an absolute IRI; write e.g. https://example.org/kg/\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_base_without_a_slash_gets_one_everywhere(tmp_path, corpus_dir):
+    result = CliRunner().invoke(cli, ["build", "--data", str(FIXTURES / "good.yaml"), "--corpus", str(corpus_dir),
+                                      "--out", str(tmp_path), "--base", "http://ex.org/kg"])
+    assert result.exit_code == 0, result.output
+    turtle = (tmp_path / "kg.ttl").read_text()
+    assert "@prefix entity: <http://ex.org/kg/entity/> ." in turtle
+    assert "entity:deepseek-v3" in turtle
