@@ -24,7 +24,7 @@ from .errors import KGError
 from .profile import QUALIFIERS
 from .query import prefixes, run_local
 from .results import Rows, Shortener
-from .store import NQUADS, open_store
+from .store import NQUADS, load_nquads, open_store
 
 
 @dataclass
@@ -45,8 +45,6 @@ def load_build(spec: str, export: Path = Path("export")):
     path = Path(spec)
     if path.is_dir() or path.is_file():
         return open_store(path)
-    import pyoxigraph
-
     target = f"{spec}:./{(export / NQUADS).as_posix()}"
     try:
         shown = subprocess.run(["git", "show", target], capture_output=True, check=False, timeout=120)
@@ -56,9 +54,7 @@ def load_build(spec: str, export: Path = Path("export")):
         detail = shown.stderr.decode("utf-8", "replace").strip().splitlines()
         raise KGError(f"{spec!r} is neither an export folder nor a git revision with {export / NQUADS}"
                       + (f" (git: {detail[0]})" if detail else ""))
-    store = pyoxigraph.Store()
-    store.bulk_load(shown.stdout, pyoxigraph.RdfFormat.N_QUADS)
-    return store
+    return load_nquads(shown.stdout, f"{spec}:{export / NQUADS}")
 
 
 def claim_states(store) -> dict[str, ClaimState]:

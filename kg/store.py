@@ -32,9 +32,19 @@ def open_store(export: Path = DEFAULT_EXPORT):
         path = path / NQUADS
     if not path.is_file():
         raise KGError(f"{path} not found; run 'kg build' first (or pass --export DIR)")
-    store = pyoxigraph.Store()
     with path.open("rb") as handle:
-        store.bulk_load(handle, pyoxigraph.RdfFormat.N_QUADS)
+        return load_nquads(handle, str(path))
+
+
+def load_nquads(source, name: str):
+    """A pyoxigraph Store of N-Quads from a file or bytes; bad input is a KGError."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    try:
+        store.bulk_load(source, pyoxigraph.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        raise KGError(f"{name} is not valid N-Quads ({exc}); rebuild it with 'kg build'") from None
     return store
 
 

@@ -20,18 +20,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation
 
 from .errors import did_you_mean
 
 CURRENCIES = frozenset("USD EUR CNY JPY GBP AED KRW INR TWD HKD CHF CAD AUD SGD SAR RUB".split())
 _MULTIPLIERS = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _NUMBER = r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s+(?P<mult>thousand|million|billion|trillion))?"
-_AMOUNT = re.compile(rf"^{_NUMBER}\s+(?P<unit>\S+)$")
-_COUNT = re.compile(rf"^{_NUMBER}$")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_ISO_DURATION = re.compile(r"^P(?=\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
-_WORD_DURATION = re.compile(r"^(\d+)\s+(day|week|month|year)s?$")
+_AMOUNT = re.compile(rf"^{_NUMBER}\s+(?P<unit>\S+)$", re.ASCII)
+_COUNT = re.compile(rf"^{_NUMBER}$", re.ASCII)
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
+_ISO_DURATION = re.compile(r"^P(?=\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$", re.ASCII)
+_WORD_DURATION = re.compile(r"^(\d+)\s+(day|week|month|year)s?$", re.ASCII)
 
 
 class BadValue(ValueError):
@@ -66,14 +66,20 @@ def _group(number: str) -> str:
     return sign + grouped + (f".{frac}" if frac else "")
 
 
+_EXACT = Context(prec=200, traps=[Inexact, InvalidOperation])
+
+
 def _number(match: re.Match) -> Decimal:
     number = Decimal(match.group("number").replace(",", ""))
     mult = match.group("mult")
-    return number * _MULTIPLIERS[mult] if mult else number
+    try:
+        return _EXACT.multiply(number, _MULTIPLIERS[mult]) if mult else number
+    except (Inexact, InvalidOperation):
+        raise BadValue(f"{match.group(0)!r} has more digits than the graph keeps exactly") from None
 
 
 def canonical_decimal(number: Decimal) -> str:
-    text = format(number.normalize(), "f")
+    text = format(_EXACT.normalize(number), "f")
     return text if "." not in text else text.rstrip("0").rstrip(".")
 
 

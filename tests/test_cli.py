@@ -74,3 +74,11 @@ def test_a_base_without_a_slash_gets_one_everywhere(tmp_path, corpus_dir):
     turtle = (tmp_path / "kg.ttl").read_text()
     assert "@prefix entity: <http://ex.org/kg/entity/> ." in turtle
     assert "entity:deepseek-v3" in turtle
+
+
+def test_a_corrupt_export_is_a_clean_error(tmp_path):
+    (tmp_path / "kg.nq").write_text("garbage\n")
+    result = CliRunner().invoke(cli, ["query", "trained-on", "--export", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {tmp_path / 'kg.nq'} is not valid N-Quads (")
+    assert result.stderr.endswith("); rebuild it with 'kg build'\n")

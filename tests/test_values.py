@@ -62,3 +62,12 @@ def test_fold_forgives_typography_and_maps_offsets_back():
 def test_fold_without_changes_keeps_offsets():
     folded, origin = fold("Plain text with one space.")
     assert (folded, origin) == ("Plain text with one space.", None)
+
+
+def test_only_ascii_digits_and_big_numbers_stay_exact():
+    with pytest.raises(BadValue):
+        parse_value("date", "\uff12\uff10\uff12\uff15")  # full-width 2025
+    with pytest.raises(BadValue):
+        parse_value("count", "\u0661\u0662\u0663")  # Arabic-Indic 123
+    assert parse_value("amount", "1234567890123456789012345678901 USD", UNITS).lexical == "1234567890123456789012345678901"
+    assert parse_value("count", "12345678901234567890123456789 billion").lexical == "12345678901234567890123456789000000000"
