@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .compile import Quad, compile_catalog
-from .corpus import Article, resolve_corpus, verify_quotes
-from .load import Catalog, load
+from .corpus import Article, locate_quotes, resolve_corpus
+from .errors import DataError
+from .load import Catalog, load_catalog
 from .terms import DEFAULT_BASE
 
 DEFAULT_DATA = Path("data")
@@ -54,9 +55,11 @@ def check(data: Path = DEFAULT_DATA, corpus: str | Path | None = None, base: str
     timings: dict[str, float] = {}
     corpus_dir = resolve_corpus(corpus)
     with _Timer(timings, "load", progress):
-        catalog = load(Path(data))
+        catalog, problems = load_catalog(Path(data))
     with _Timer(timings, "quotes", progress):
-        articles = verify_quotes(catalog, corpus_dir)
+        articles, quote_problems = locate_quotes(catalog, corpus_dir)
+    if problems or quote_problems:
+        raise DataError(problems + quote_problems)
     with _Timer(timings, "compile", progress):
         quads = compile_catalog(catalog, base)
     return BuildResult(catalog, articles, quads, timings=timings)

@@ -150,6 +150,14 @@ def verify_quotes(catalog: Catalog, corpus: Path) -> dict[str, Article]:
     Raises DataError listing every missing or ambiguous quote and every
     article that is missing or has changed.
     """
+    articles, problems = locate_quotes(catalog, corpus)
+    if problems:
+        raise DataError(problems)
+    return articles
+
+
+def locate_quotes(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], list[Problem]]:
+    """Like :func:`verify_quotes`, returning the problems instead of raising."""
     articles, problems = read_articles(catalog, corpus)
     for claim in catalog.claims:
         for evidence in claim.evidence:
@@ -159,9 +167,7 @@ def verify_quotes(catalog: Catalog, corpus: Path) -> dict[str, Article]:
             problem = _place(evidence, article)
             if problem:
                 problems.append(problem)
-    if problems:
-        raise DataError(problems)
-    return articles
+    return articles, problems
 
 
 def _place(evidence: Evidence, article: Article) -> Problem | None:

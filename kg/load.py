@@ -109,6 +109,18 @@ def data_files(path: Path) -> list[Path]:
 
 def load(path: Path, vocab: Vocabulary | None = None) -> Catalog:
     """Load and check the data at ``path``; raise DataError listing every problem."""
+    catalog, problems = load_catalog(path, vocab)
+    if problems:
+        raise DataError(problems)
+    return catalog
+
+
+def load_catalog(path: Path, vocab: Vocabulary | None = None) -> tuple[Catalog, list[Problem]]:
+    """The records that check out, and every problem with the others.
+
+    Later stages (quote verification) run on what checked out, so that one
+    pass reports everything.
+    """
     vocab = vocab or load_vocabulary()
     problems: list[Problem] = []
     parsed: list[tuple[YamlDocument, DataFile]] = []
@@ -133,9 +145,7 @@ def load(path: Path, vocab: Vocabulary | None = None) -> Catalog:
             parsed.append((doc, _valid_records(doc.data)))
     catalog = Catalog(vocab)
     _resolve(catalog, parsed, problems)
-    if problems:
-        raise DataError(problems)
-    return catalog
+    return catalog, problems
 
 
 _RECORD_MODELS = {"sources": SourceRecord, "entities": EntityRecord, "claims": ClaimRecord}

@@ -173,3 +173,24 @@ def test_an_export_file_that_cannot_be_replaced_stops_before_any_file_moves(tmp_
     assert result.stderr == f"Error: cannot replace '{out / 'kg.ttl'}': it is a folder; the previous files are untouched\n"
     assert sorted(p.name for p in out.iterdir()) == ["kg.nq", "kg.ttl"]
     assert (out / "kg.nq").read_text() == "previous quads\n"
+
+
+def test_reference_and_quote_problems_come_in_one_pass(tmp_path, corpus_dir):
+    text = (FIXTURES / "good.yaml").read_text()
+    text = text.replace("quote: utilizing reduced-capability chips from Nvidia known as H800s",
+                        "quote: utilizing reduced-capability chips from Nvidia called H800s")
+    text += """  - subject: deepseek-v3
+    property: trainedOn
+    value: nvidia-h900
+    evidence:
+      - source: a002
+        quote: known as H800s
+"""
+    data = tmp_path / "two.yaml"
+    data.write_text(text)
+    result = CliRunner().invoke(cli, ["build", "--data", str(data), "--corpus", str(corpus_dir), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"{data}:23:16: quote not found in 002_6e2e3c64fefd2a3a.txt; it matches up to '-capability chips from Nvidia ', then the article has 'known as H800s. Thes' where the quote has 'called H800s'"
+    assert lines[1] == f"{data}:26:12: unknown entity 'nvidia-h900' (did you mean 'nvidia-h800'?)"
+    assert lines[2] == "2 problems in the data"
