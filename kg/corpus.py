@@ -160,6 +160,7 @@ def locate_quotes(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], l
     """Like :func:`verify_quotes`, returning the problems instead of raising."""
     articles, problems = read_articles(catalog, corpus)
     for claim in catalog.claims:
+        placed = []
         for evidence in claim.evidence:
             article = articles.get(evidence.source)
             if article is None:
@@ -167,7 +168,23 @@ def locate_quotes(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], l
             problem = _place(evidence, article)
             if problem:
                 problems.append(problem)
+            else:
+                placed.append(evidence)
+        problems.extend(_overlaps(placed))
     return articles, problems
+
+
+def _overlaps(placed: list[Evidence]) -> list[Problem]:
+    """Two quotes of one claim covering the same words of one article count once in the graph."""
+    problems = []
+    for i, later in enumerate(placed):
+        for earlier in placed[:i]:
+            if earlier.source == later.source and later.start < earlier.end and earlier.start < later.end:
+                line, col = earlier.where.doc.locate(earlier.where.loc + ("quote",))
+                problems.append(later.where.problem(
+                    f"this quote overlaps the one at line {line} from the same article; keep one of them", "quote"))
+                break
+    return problems
 
 
 def _place(evidence: Evidence, article: Article) -> Problem | None:

@@ -194,3 +194,14 @@ def test_reference_and_quote_problems_come_in_one_pass(tmp_path, corpus_dir):
     assert lines[0] == f"{data}:23:16: quote not found in 002_6e2e3c64fefd2a3a.txt; it matches up to '-capability chips from Nvidia ', then the article has 'known as H800s. Thes' where the quote has 'called H800s'"
     assert lines[1] == f"{data}:26:12: unknown entity 'nvidia-h900' (did you mean 'nvidia-h800'?)"
     assert lines[2] == "2 problems in the data"
+
+
+def test_overlapping_quotes_from_one_article_on_one_claim_are_refused(tmp_path, corpus_dir):
+    text = (FIXTURES / "good.yaml").read_text() + """      - source: a002
+        quote: known as H800s
+"""
+    data = tmp_path / "overlap.yaml"
+    data.write_text(text)
+    result = CliRunner().invoke(cli, ["build", "--data", str(data), "--corpus", str(corpus_dir), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"{data}:25:16: this quote overlaps the one at line 23 from the same article; keep one of them"
