@@ -132,8 +132,9 @@ def build(data, corpus, base, out):
     """Check the data and write the graph to export/.
 
     Loads the YAML, verifies every quote against the corpus, compiles the
-    graph and replaces kg.ttl, kg.nq and kg.jsonld in OUT together. On any
-    error nothing is written and every problem is listed as file:line:col.
+    graph and replaces kg.nq, kg.ttl, kg.jsonld and the viewer graph.html in
+    OUT together. On any error nothing is written and every problem is
+    listed as file:line:col.
 
     \b
     Examples:
@@ -210,8 +211,8 @@ def stats(data, corpus, base, fmt, output):
 
 def _stats_table(figures: dict) -> str:
     lines = [
-        f"{figures['entities']} entities, {figures['claims']} claims, "
-        f"{figures['evidence']} pieces of evidence, {figures['sources']} sources",
+        f"{_count(figures['entities'], 'entity', 'entities')}, {_count(figures['claims'], 'claim')}, "
+        f"{_count(figures['evidence'], 'piece', 'pieces')} of evidence, {_count(figures['sources'], 'source')}",
     ]
     for title, key in (("Entities by type", "entities_by_type"), ("Claims by property", "claims_by_property"),
                        ("Claims by rank", "claims_by_rank"), ("Claims per source", "claims_per_source")):
