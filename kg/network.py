@@ -110,6 +110,8 @@ def path_text(paths: list[list[dict]], a: str, b: str) -> str:
 def centrality(graph, types: tuple[str, ...] = ()) -> Rows:
     """Degree, betweenness and PageRank of every actor, optionally of some types only.
 
+    A type includes its subtypes: Organization covers labs, companies, funds...
+
     Degree counts distinct neighbours; betweenness is normalised; PageRank
     follows the direction of claims (subject to value). Measures are computed
     on the whole graph and filtered afterwards.
@@ -119,10 +121,19 @@ def centrality(graph, types: tuple[str, ...] = ()) -> Rows:
     simple = nx.Graph(graph)
     betweenness = nx.betweenness_centrality(simple)
     pagerank = nx.pagerank(nx.DiGraph(graph)) if len(graph) else {}
-    wanted = {t.casefold() for t in types}
+    from .errors import KGError, did_you_mean
+    from .vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    by_name = {name.casefold(): name for name in vocab.classes if vocab.is_a(name, "Actor")}
+    wanted = []
+    for given in types:
+        if given.casefold() not in by_name:
+            raise KGError(f"unknown type '{given}'{did_you_mean(given, by_name.values())}; known: {', '.join(sorted(by_name.values()))}")
+        wanted.append(by_name[given.casefold()])
     rows = Rows(["id", "label", "type", "degree", "betweenness", "pagerank"])
     for node, data in graph.nodes(data=True):
-        if wanted and data["type"].casefold() not in wanted:
+        if wanted and not any(vocab.is_a(data["type"], t) for t in wanted):
             continue
         rows.rows.append([node, data["label"], data["type"], simple.degree(node),
                           round(betweenness[node], 6), round(pagerank[node], 6)])

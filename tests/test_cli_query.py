@@ -291,3 +291,14 @@ def test_diff_against_a_git_revision(built, tmp_path, monkeypatch):
     assert all(e["source"] == "a002" for c in changes for e in c["evidence"])
     bad = run("diff", "no-such-rev")
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: 'no-such-rev' is neither an export folder nor a git revision with export/kg.nq")
+
+
+def test_rank_type_includes_subtypes_and_refuses_unknown_types(built):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["rank", "--export", str(built.out), "--type", "Organization", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    types = {row["type"] for row in json.loads(result.stdout)}
+    assert {"Lab", "Company"} <= types and "Person" not in types
+    result = runner.invoke(cli, ["rank", "--export", str(built.out), "--type", "Labb"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: unknown type 'Labb' (did you mean 'Lab'?); known: Actor, Chip,")
