@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import KGError
-from .profile import QUALIFIERS
+from .profile import qualifier_terms
 from .query import prefixes, run_local
 from .results import Rows, Shortener
 from .store import NQUADS, load_nquads, open_store
@@ -67,7 +67,7 @@ def claim_states(store) -> dict[str, ClaimState]:
           ?s dct:identifier ?subjectId .
           OPTIONAL {{ ?v dct:identifier ?valueId }}
           OPTIONAL {{ ?v rdfs:label ?valueLabel }}
-          OPTIONAL {{ ?claim ?q ?qv . FILTER(?q IN ({", ".join("kg:" + q for q in QUALIFIERS)})) }}
+          OPTIONAL {{ ?claim ?q ?qv . FILTER(?q IN ({qualifier_terms()})) }}
           ?evidence oa:hasSource ?source ; oa:hasSelector ?selector .
           ?selector a kg:QuoteSelector ; oa:exact ?quote .
         }}""")

@@ -12,7 +12,11 @@ from .errors import KGError, did_you_mean
 from .query import prefixes, run_local
 from .results import Rows, Shortener
 
-QUALIFIERS = ("approximate", "upperBound", "lowerBound", "former", "pointInTime", "context", "about")
+def qualifier_terms() -> str:
+    """The qualifier properties of ontology.ttl, as a SPARQL list of IRIs."""
+    from .vocab import load_vocabulary
+
+    return ", ".join(f"<{q.iri}>" for q in load_vocabulary().qualifiers.values())
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ def claims_about(store, entity: Entity) -> list[ClaimView]:
           ?claim a kg:Claim ; kg:subject ?s ; kg:property ?p ; kg:value ?v ; kg:rank ?r ;
                  prov:wasDerivedFrom ?evidence .
           OPTIONAL {{ ?claim kg:rankReason ?reason }}
-          OPTIONAL {{ ?claim ?q ?qv . FILTER(?q IN ({", ".join("kg:" + q for q in QUALIFIERS)})) }}
+          OPTIONAL {{ ?claim ?q ?qv . FILTER(?q IN ({qualifier_terms()})) }}
           ?evidence oa:hasSource ?source ; oa:hasSelector ?selector .
           ?selector a kg:QuoteSelector ; oa:exact ?quote .
         }}"""
