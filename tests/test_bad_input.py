@@ -205,3 +205,11 @@ def test_overlapping_quotes_from_one_article_on_one_claim_are_refused(tmp_path, 
     result = CliRunner().invoke(cli, ["build", "--data", str(data), "--corpus", str(corpus_dir), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == f"{data}:25:16: this quote overlaps the one at line 23 from the same article; keep one of them"
+
+
+def test_hidden_files_in_a_data_folder_are_not_data(tmp_path, corpus_dir):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "entities.yaml").write_text((FIXTURES / "good.yaml").read_text())
+    (tmp_path / "data" / "._entities.yaml").write_bytes(b"\x00\x05\x16\x07 not yaml")
+    result = CliRunner().invoke(cli, ["build", "--data", str(tmp_path / "data"), "--corpus", str(corpus_dir), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
