@@ -130,17 +130,14 @@ MAX_DEPTH = 256  # pyoxigraph 0.5 overflows its stack (and the process dies) at 
 
 
 def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
-    """Refuse a query nested deeper than ``limit`` brackets before pyoxigraph crashes on it."""
-    from .serve.guard import tokens
+    """Refuse a query nested deeper than ``limit`` brackets, or with a chain of
+    operators longer than the guard's limit, before pyoxigraph crashes on it."""
+    from .serve.guard import Refused, check_shape, tokens
 
-    depth = 0
-    for kind, _ in tokens(text):
-        if kind == "open":
-            depth += 1
-            if depth > limit:
-                raise KGError(f"the query nests brackets more than {limit} levels deep; pyoxigraph cannot parse it safely")
-        elif kind == "close":
-            depth = max(depth - 1, 0)
+    try:
+        check_shape(tokens(text), limit)
+    except Refused as exc:
+        raise KGError(f"{exc.message}; pyoxigraph cannot parse it safely") from None
 
 
 def run_local(store, text: str, base: str | None = None):

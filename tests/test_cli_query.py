@@ -110,6 +110,17 @@ def test_query_nested_too_deep_is_refused_not_a_crash(built):
         1, "Error: the query nests brackets more than 256 levels deep; pyoxigraph cannot parse it safely\n")
 
 
+def test_query_long_operator_chain_is_refused_not_a_crash(built):
+    """20,000 chained + once made pyoxigraph overflow its stack and the process die."""
+    import sys
+
+    query = "SELECT * WHERE { BIND(" + "1+" * 20000 + "1 AS ?x) }"
+    result = subprocess.run([sys.executable, "-m", "kg", "query", query, "--export", str(built.out)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: the query chains more than 1000 operators"), result.stderr
+
+
 def test_query_list(built):
     result = run("query", "--list", "-f", "csv")
     parsed = list(csv.reader(io.StringIO(result.stdout)))
