@@ -157,8 +157,11 @@ def check_syntax(text: str, base: str | None = None) -> str:
     import pyoxigraph
 
     form = query_form(text)
-    if form == "ASK" and re.search(r"service|\\u", text, re.I):
-        return form  # an ASK is evaluated at once, and SERVICE would call out from here
+    if re.search(r"service|\\u", text, re.I):
+        # pyoxigraph has no parse-only call, and evaluating even on an empty store
+        # would make the SERVICE call from here: the endpoint reports the errors.
+        check_depth(text)
+        return form
     run_local(pyoxigraph.Store(), text, base)
     return form
 
@@ -183,6 +186,8 @@ def run_remote(endpoint: str, text: str, base: str | None = None, timeout: float
 
     import pyoxigraph
 
+    if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
+        raise KGError(f"--endpoint must be an http(s) URL of a SPARQL endpoint, e.g. http://localhost:7878/query, not {endpoint!r}")
     form = check_syntax(text, base)
     prologue = "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in sorted(prefixes(base).items()))
     body = urllib.parse.urlencode({"query": prologue + text}).encode("utf-8")

@@ -302,3 +302,21 @@ def test_diff_against_a_git_revision(built, tmp_path, monkeypatch):
     assert all(e["source"] == "a002" for c in changes for e in c["evidence"])
     bad = run("diff", "no-such-rev")
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: 'no-such-rev' is neither an export folder nor a git revision with export/kg.nq")
+
+
+def test_query_endpoint_with_service_contacts_only_the_endpoint():
+    """The query is checked without being evaluated here: its SERVICE is for the endpoint to call."""
+    from .serve_support import canary
+
+    with canary() as (endpoint, endpoint_hits), canary() as (elsewhere, elsewhere_hits):
+        for form in ("SELECT * WHERE", "ASK", "CONSTRUCT WHERE"):
+            run("query", f"{form} {{ SERVICE <{elsewhere}> {{ ?s ?p ?o }} }}", "--endpoint", endpoint)
+    assert elsewhere_hits == []
+    assert len(endpoint_hits) == 3
+
+
+@pytest.mark.parametrize("endpoint", ["file:///etc/passwd", "ftp://127.0.0.1/query", "127.0.0.1:7878/query"])
+def test_query_endpoint_must_be_http(endpoint):
+    result = run("query", "trained-on", "--endpoint", endpoint)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("Error: --endpoint must be an http(s) URL") and "Traceback" not in result.stderr
