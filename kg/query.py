@@ -54,9 +54,22 @@ def resolve_query(spec: str) -> tuple[str, str]:
             return path.read_text(encoding="utf-8"), str(path)
         except OSError as exc:
             raise KGError(f"cannot read query file {spec}: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            raise KGError(f"query file {spec} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     if re.fullmatch(r"[\w.-]+", spec) and not _FORM.search(spec):
         raise KGError(f"no canned query or file named {spec!r}{did_you_mean(spec, canned)}; 'kg query --list' shows the canned queries")
     return spec, "query"
+
+
+def read_stdin() -> str:
+    """The query text from standard input, which must be UTF-8."""
+    import sys
+
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise KGError(f"the query on standard input is not UTF-8 text (byte {exc.start}); send it as UTF-8") from None
 
 
 def query_form(text: str) -> str:

@@ -320,3 +320,29 @@ def test_query_endpoint_must_be_http(endpoint):
     result = run("query", "trained-on", "--endpoint", endpoint)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.startswith("Error: --endpoint must be an http(s) URL") and "Traceback" not in result.stderr
+
+
+def test_query_non_utf8_file_and_stdin_are_clean_errors(built, tmp_path):
+    bad = tmp_path / "latin1.rq"
+    bad.write_bytes("SELECT * WHERE { ?s ?p 'caf\xe9' }".encode("latin-1"))
+    result = run("query", str(bad), "--export", built.out)
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: query file {bad} is not UTF-8 text")
+    piped = CliRunner().invoke(cli, ["query", "-", "--export", str(built.out)], input=bad.read_bytes())
+    assert piped.exit_code == 1 and piped.stderr.startswith("Error: the query on standard input is not UTF-8 text")
+    assert piped.exception is None or isinstance(piped.exception, SystemExit)
+
+
+@pytest.mark.parametrize("timeout", ["-1", "0"])
+def test_query_timeout_must_be_positive(timeout):
+    result = CliRunner().invoke(cli, ["query", "trained-on", "--timeout", timeout, "--endpoint", "http://127.0.0.1:9/q"])
+    assert result.exit_code == 2 and "--timeout" in result.stderr and "Traceback" not in result.output
+
+
+def test_query_error_while_reading_solutions_is_clean(built):
+    """pyoxigraph makes a SERVICE call only while the solutions are read."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = run("query", f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/q> {{ ?s ?p ?o }} }}", "--export", built.out)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("Error: the query failed: ")
