@@ -346,3 +346,10 @@ def test_query_error_while_reading_solutions_is_clean(built):
     result = run("query", f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/q> {{ ?s ?p ?o }} }}", "--export", built.out)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.startswith("Error: the query failed: ")
+
+
+def test_query_csv_quotes_iris_with_commas(built):
+    query = "SELECT ?x ?y WHERE { VALUES (?x ?y) { (<http://example.org/a,b> \"say \\\"hi\\\", then\") } }"
+    result = run("query", query, "--export", built.out, "--format", "csv")
+    assert result.exit_code == 0
+    assert list(csv.reader(io.StringIO(result.stdout))) == [["x", "y"], ["http://example.org/a,b", 'say "hi", then']]
