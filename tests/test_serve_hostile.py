@@ -227,3 +227,20 @@ def test_binds_to_loopback_by_default(server):
             if state == "0A" and int(port_hex, 16) == port:
                 listening.append(address)
     assert listening == ["0100007F"]  # 127.0.0.1, little-endian
+
+
+def _doubling(levels: int, fmt: str = "SELECT ?v{n} WHERE {{ {binds} }}") -> str:
+    binds = ' BIND("0123456789" AS ?v0)' + "".join(f" BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(levels))
+    return fmt.format(n=levels, binds=binds)
+
+
+@pytest.mark.parametrize("query", [
+    _doubling(17),  # one row of 1.3 MB
+    "SELECT ?s ?p ?o WHERE { ?s ?p ?o }",  # many small rows
+    _doubling(17, "CONSTRUCT {{ <urn:s> <urn:p> ?v{n} }} WHERE {{ {binds} }}"),
+])
+def test_a_result_over_max_result_bytes_is_507(built, query):
+    with live_kg_serve(built.out, "--max-result-bytes", "100000", "--workers", "1") as url:
+        answer = httpx.post(url + "/sparql", data={"query": query}, timeout=30)
+        assert assert_error(answer, 507)["code"] == "result_too_large"
+        assert httpx.post(url + "/sparql", data={"query": _doubling(10)}, timeout=30).status_code == 200

@@ -89,20 +89,34 @@ def _csv_field(term) -> str:
     return value
 
 
-def _take(items, cap: int) -> tuple[list, bool]:
-    """The first ``cap`` items, and whether there were more."""
-    kept = []
+class TooLarge(Exception):
+    """The result is over the byte limit."""
+
+
+def _take(items, cap: int, max_bytes: int | None = None, size=None) -> tuple[list, bool]:
+    """The first ``cap`` items, and whether there were more; TooLarge once
+    the items' ``size`` adds up to more than ``max_bytes``."""
+    kept, total = [], 0
     for item in items:
         if len(kept) >= cap:
             return kept, True
+        if max_bytes is not None:
+            total += size(item)
+            if total > max_bytes:
+                raise TooLarge()
         kept.append(item)
     return kept, False
 
 
-def write_solutions(solutions, fmt: str, cap: int) -> tuple[bytes, bool]:
-    """A SELECT result as bytes in ``fmt``; stops after ``cap`` rows."""
+def write_solutions(solutions, fmt: str, cap: int, max_bytes: int | None = None) -> tuple[bytes, bool]:
+    """A SELECT result as bytes in ``fmt``; stops after ``cap`` rows, and
+    raises TooLarge as soon as the values read are over ``max_bytes``."""
     names = [v.value for v in solutions.variables]
-    kept, truncated = _take(solutions, cap)
+
+    def size(solution) -> int:
+        return sum(len(str(solution[name])) for name in names)
+
+    kept, truncated = _take(solutions, cap, max_bytes, size)
     rows = [[solution[name] for name in names] for solution in kept]
     if fmt == "json":
         bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in rows]
@@ -179,11 +193,12 @@ def write_boolean(value: bool, fmt: str) -> bytes:
     return (("_askResult\r\n" if fmt == "csv" else "?_askResult\n") + ("true" if value else "false") + "\n").encode()
 
 
-def write_triples(triples, fmt: str, cap: int, prefixes: dict | None = None) -> tuple[bytes, bool]:
-    """A CONSTRUCT / DESCRIBE result as bytes; stops after ``cap`` triples."""
+def write_triples(triples, fmt: str, cap: int, prefixes: dict | None = None,
+                  max_bytes: int | None = None) -> tuple[bytes, bool]:
+    """A CONSTRUCT / DESCRIBE result as bytes; stops after ``cap`` triples (TooLarge over ``max_bytes``)."""
     import pyoxigraph
 
-    kept, truncated = _take(triples, cap)
+    kept, truncated = _take(triples, cap, max_bytes, lambda triple: len(str(triple)))
     options = {"prefixes": prefixes} if prefixes and fmt == "TURTLE" else {}
     body = pyoxigraph.serialize(kept, format=getattr(pyoxigraph.RdfFormat, fmt), **options) or b""
     return body, truncated
