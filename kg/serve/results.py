@@ -10,7 +10,9 @@ XML, CSV and TSV). Graphs are capped here and serialised by pyoxigraph.
 from __future__ import annotations
 
 import json
-from xml.sax.saxutils import escape, quoteattr
+import re
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr as _quoteattr
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -63,6 +65,21 @@ def _json_term(term) -> dict:
                                             "predicate": _json_term(term.predicate),
                                             "object": _json_term(term.object)}}
     return {"type": kind, "value": term.value}
+
+
+# Characters XML 1.0 cannot hold at all, not even as character references: each is
+# written as U+FFFD so that the answer stays well-formed. In UTF-8 the control
+# characters are single bytes that no other character's encoding contains.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML_BYTES = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def escape(text: str) -> str:
+    return _escape(_NOT_XML.sub("\ufffd", text), {"\r": "&#13;"})
+
+
+def quoteattr(text: str) -> str:
+    return _quoteattr(_NOT_XML.sub("\ufffd", text))
 
 
 def _xml_term(term) -> str:
@@ -201,4 +218,6 @@ def write_triples(triples, fmt: str, cap: int, prefixes: dict | None = None,
     kept, truncated = _take(triples, cap, max_bytes, lambda triple: len(str(triple)))
     options = {"prefixes": prefixes} if prefixes and fmt == "TURTLE" else {}
     body = pyoxigraph.serialize(kept, format=getattr(pyoxigraph.RdfFormat, fmt), **options) or b""
+    if fmt == "RDF_XML":
+        body = _NOT_XML_BYTES.sub("\ufffd".encode(), body)
     return body, truncated
