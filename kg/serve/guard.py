@@ -99,13 +99,16 @@ def decode_escapes(text: str) -> str:
 
 
 def tokens(text: str):
-    """(kind, value) pairs of the query text, whitespace and comments dropped."""
+    """(kind, value) pairs of the query text, whitespace and comments dropped;
+    Refused (bad_query) at a quote that starts no string."""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         if kind == "name":
             yield from _name_tokens(match.group(kind))
         elif kind == "pname":
             yield from _pname_tokens(match.group(kind))
+        elif kind == "quote":  # stop here: each later quote would scan the rest of the line again
+            raise Refused(400, "bad_query", "the query has a string that is not closed")
         elif kind != "comment":
             yield kind, match.group(kind)
 
@@ -176,8 +179,6 @@ def check(query: str, graphs: frozenset[str] | set[str], max_depth: int = MAX_DE
     toks = list(tokens(text))
     check_shape(toks, max_depth)
     for index, (kind, value) in enumerate(toks):
-        if kind == "quote":
-            raise Refused(400, "bad_query", "the query has a string that is not closed")
         if kind == "word":
             word = value.upper()
             if word == "LOAD":
