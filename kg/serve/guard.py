@@ -5,9 +5,12 @@ overflows its stack on deeply nested queries. So every query is tokenised
 here first (strings, IRIs and comments are skipped, ``\\uXXXX`` escapes are
 decoded as the SPARQL grammar says) and refused when it
 
-* calls SERVICE (any spelling), or is an update (LOAD, INSERT, ...);
+* holds the word ``service`` anywhere, in any case, even in a string or a
+  comment (so that no slip of the tokeniser can let a SERVICE call through),
+  or is an update (LOAD, INSERT, ...);
 * names a FROM / FROM NAMED graph that the store does not hold;
-* nests brackets, braces or parentheses deeper than a limit.
+* nests brackets, braces or parentheses deeper than a limit, or chains more
+  operators in one group than a limit (pyoxigraph would crash on either).
 
 The checks work on tokens, not on a full parse, so they are fast enough to
 run on every request; pyoxigraph still parses the query afterwards.
