@@ -89,6 +89,10 @@ def test_tokenising_is_linear():
     "SELECT * { ?s " + "|".join(["<p:p>"] * 1500) + " ?o }",
     "SELECT * { " + "UNION".join(["{}"] * 1500) + " }",
     "SELECT * { FILTER(" + "!" * 1500 + "true) }",
+    "SELECT * { ?s <p:p> " + ", ".join(["1"] * 1500) + " }",
+    "SELECT * { ?s " + "; ".join(["<p:p> 1"] * 1500) + " }",
+    "SELECT * { " + " ".join(["?s <p:p> 1 ."] * 1500) + " }",
+    "SELECT * { " + " ".join(["OPTIONAL { ?s <p:p> ?o }"] * 1500) + " }",
 ])
 def test_long_operator_chains_are_refused(query):
     assert refused(query).code == "too_complex"

@@ -108,6 +108,7 @@ def test_nesting_5000_levels_deep(server):
     "SELECT * WHERE { BIND(" + "1+" * 8000 + "1 AS ?x) }",
     "SELECT * WHERE { ?s " + "/".join(["<p>"] * 10000) + " ?o }",
     "SELECT * WHERE { " + "UNION".join(["{}"] * 9000) + " }",
+    "SELECT * WHERE { ?s <p> " + ",".join(["1"] * 20000) + " }",
 ])
 def test_long_operator_chains_are_refused_not_a_crash(server, query):
     response = httpx.post(server + "/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"}, timeout=10)

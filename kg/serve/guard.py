@@ -62,7 +62,9 @@ _TOKEN = re.compile(
 _PIECE = re.compile(rf"(?P<word>[^\W\d]{_NAME_CHAR}*+)|(?P<number>\d++)|(?P<other>.)", re.DOTALL)
 
 # Operators that pyoxigraph parses recursively when chained: it crashes past a few thousand.
-OPERATORS = frozenset({"||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^", "!", "UNION"})
+# So do long runs of triples (. , ;) and of OPTIONAL, MINUS, FILTER or BIND in one group.
+OPERATORS = frozenset({"||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^", "!", "UNION",
+                       ".", ",", ";", "OPTIONAL", "MINUS", "FILTER", "BIND"})
 MAX_CHAIN = 1000
 
 UPDATE_KEYWORDS = frozenset(
@@ -166,7 +168,7 @@ def check_shape(toks, max_depth: int = MAX_DEPTH, max_chain: int = MAX_CHAIN) ->
             chains[-1] += 1
             if chains[-1] > max_chain:
                 raise Refused(400, "too_complex", f"the query chains more than {max_chain} operators (UNION, "
-                              "+, &&, / or | in paths...) in one group; split it or nest it in brackets")
+                              "+, &&, / or | in paths, triples, OPTIONAL...) in one group; split it or nest it in brackets")
 
 
 def check(query: str, graphs: frozenset[str] | set[str], max_depth: int = MAX_DEPTH, base: str = "") -> Checked:
