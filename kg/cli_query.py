@@ -18,7 +18,7 @@ ALL_FORMATS = ("table", "json", "csv", "tsv", "ttl", "nt", "jsonld")
 @click.option("--endpoint", metavar="URL", default=None, help="Run on this remote SPARQL 1.1 endpoint instead of the local export.")
 @click.option("--bind", "bindings", multiple=True, metavar="VAR=VALUE",
               help="Restrict ?VAR to VALUE (an entity id or a SPARQL term); repeatable.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for a remote endpoint.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True, help="Seconds to wait for a remote endpoint.")
 @click.option("--base", default=None, envvar="KG_BASE", metavar="IRI", help="Base IRI the export was built with.")
 @output_options(*ALL_FORMATS, default=None)
 @_fail_cleanly
@@ -53,7 +53,7 @@ def query(query_text, list_, export, endpoint, bindings, timeout, base, fmt, out
         return
     if not query_text:
         raise click.UsageError("give a QUERY (a canned name, a .rq file, SPARQL text or - for stdin), or --list")
-    text = sys.stdin.read() if query_text == "-" else q.resolve_query(query_text)[0]
+    text = q.read_stdin() if query_text == "-" else q.resolve_query(query_text)[0]
     text = q.bind(text, _parse_bindings(bindings))
     if endpoint:
         result = q.run_remote(endpoint, text, base, timeout)
@@ -61,7 +61,10 @@ def query(query_text, list_, export, endpoint, bindings, timeout, base, fmt, out
         from .store import open_store
 
         result = q.run_local(open_store(export), text, base)
-    rendered, answer = render_sparql(result, fmt, q.prefixes(base))
+    try:
+        rendered, answer = render_sparql(result, fmt, q.prefixes(base))
+    except (OSError, RuntimeError, ValueError) as exc:  # raised lazily while the solutions are read
+        raise KGError(f"the query failed: {exc}") from None
     emit(rendered, output)
     if answer is False:
         sys.exit(1)

@@ -23,13 +23,16 @@ EXPORT = click.option("--export", "export", type=click.Path(file_okay=False, pat
 @click.option("--queue", type=click.IntRange(0, 10_000), default=32, show_default=True, help="Queries that may wait for a worker before 429.")
 @click.option("--row-limit", type=click.IntRange(1), default=10_000, show_default=True, help="Rows (or triples) per result; more are cut and flagged.")
 @click.option("--max-query-bytes", type=click.IntRange(1), default=64 * 1024, show_default=True, help="Largest query or request body (413 above).")
+@click.option("--max-result-bytes", type=click.IntRange(1), default=64 * 1024 * 1024, show_default=True,
+              help="Largest answer to a query (507 above).")
 @click.option("--worker-memory", type=click.IntRange(0), default=1024, show_default=True, metavar="MB",
               help="Memory a query may use beyond the loaded graph; a query that needs more fails alone (0: no cap).")
 @click.option("--base", default=None, envvar="KG_BASE", show_envvar=True, metavar="IRI",
               help="Base IRI of the graph; IRIs under it resolve to pages here. [default: https://w3id.org/ai-race-kg/]")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request on stderr.")
 @_fail_cleanly
-def serve(export, host, port, timeout, workers, processes, queue, row_limit, max_query_bytes, worker_memory, base, access_log):
+def serve(export, host, port, timeout, workers, processes, queue, row_limit, max_query_bytes, max_result_bytes,
+          worker_memory, base, access_log):
     """Serve the graph: a read-only SPARQL endpoint and linked-data pages.
 
     SPARQL 1.1 Protocol at /sparql (GET, POST form, POST
@@ -52,7 +55,8 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
     if workers < processes:
         raise KGError(f"--workers {workers} is fewer than --processes {processes}: each process needs a worker")
     app = create_app(export, base=_base(base), timeout=timeout, workers=workers, queue=queue,
-                     row_limit=row_limit, max_query_bytes=max_query_bytes, worker_memory_mb=worker_memory)
+                     row_limit=row_limit, max_query_bytes=max_query_bytes,
+                     max_result_bytes=max_result_bytes, worker_memory_mb=worker_memory)
 
     def started(bound_port: int) -> None:
         click.echo(f"Serving {export}/ on http://{host}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)

@@ -82,15 +82,35 @@ def _bodies(export: Path, graph: str | None):
         yield (None if isinstance(target, pyoxigraph.DefaultGraph) else target.value), body, len(quads)
 
 
+class Redirected(KGError):
+    """The store answered with a redirect, which is never followed."""
+
+    def __init__(self, status: int, url: str, location: str):
+        self.status, self.url, self.location = status, url, location
+        super().__init__(f"the store answered {status} to {url}, redirecting to {location or '(no Location)'}")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Never follow a redirect: it would send the graph and the credentials to another address."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _send(method: str, url: str, body: bytes, authorization: str | None, timeout: float) -> None:
     headers = {"Content-Type": "text/turtle; charset=utf-8", "User-Agent": "ai-race-kg push"}
     if authorization:
         headers["Authorization"] = authorization
     request = urllib.request.Request(url, data=body, method=method, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:
+            raise Redirected(exc.code, url, exc.headers.get("Location", "")) from None
         detail = exc.read(300).decode("utf-8", "replace").strip()
         hint = {401: " (check --auth and the credentials in the environment)", 403: " (the account may not write there)",
                 404: " (is this the store's Graph Store Protocol URL? see the README)",
@@ -105,13 +125,21 @@ def _send(method: str, url: str, body: bytes, authorization: str | None, timeout
 def push(export: Path, endpoint: str, graph: str | None = None, replace: bool = False,
          auth: str = "none", timeout: float = 300.0, environ: dict | None = None) -> Pushed:
     """Send every graph of ``export`` to the Graph Store Protocol ``endpoint``."""
-    scheme = urllib.parse.urlsplit(endpoint).scheme
-    if scheme not in ("http", "https"):
+    parts = urllib.parse.urlsplit(endpoint)
+    if "@" in parts.netloc:
+        raise KGError("--endpoint must not hold credentials (user:password@host): use --auth basic with "
+                      f"{USER_ENV} and {PASSWORD_ENV} in the environment, or --auth bearer with {TOKEN_ENV}")
+    if parts.scheme not in ("http", "https"):
         raise KGError(f"--endpoint must be an http(s) URL, not {endpoint!r}")
     authorization = auth_header(auth, environ)
     method = "PUT" if replace else "POST"
     result = Pushed(endpoint, method)
     for target, body, count in _bodies(Path(export), graph):
-        _send(method, graph_url(endpoint, target), body, authorization, timeout)
+        try:
+            _send(method, graph_url(endpoint, target), body, authorization, timeout)
+        except Redirected as exc:
+            done = f"{len(result.graphs)} graphs were pushed before it" if result.graphs else "nothing was pushed"
+            raise KGError(f"{exc}; redirects are not followed, so credentials never go to another address, and "
+                          f"{done}; if that address is the store, give it as --endpoint") from None
         result.graphs.append((target or "default", count))
     return result

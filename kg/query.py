@@ -54,9 +54,22 @@ def resolve_query(spec: str) -> tuple[str, str]:
             return path.read_text(encoding="utf-8"), str(path)
         except OSError as exc:
             raise KGError(f"cannot read query file {spec}: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            raise KGError(f"query file {spec} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     if re.fullmatch(r"[\w.-]+", spec) and not _FORM.search(spec):
         raise KGError(f"no canned query or file named {spec!r}{did_you_mean(spec, canned)}; 'kg query --list' shows the canned queries")
     return spec, "query"
+
+
+def read_stdin() -> str:
+    """The query text from standard input, which must be UTF-8."""
+    import sys
+
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise KGError(f"the query on standard input is not UTF-8 text (byte {exc.start}); send it as UTF-8") from None
 
 
 def query_form(text: str) -> str:
@@ -130,17 +143,16 @@ MAX_DEPTH = 256  # pyoxigraph 0.5 overflows its stack (and the process dies) at 
 
 
 def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
-    """Refuse a query nested deeper than ``limit`` brackets before pyoxigraph crashes on it."""
-    from .serve.guard import tokens
+    """Refuse a query nested deeper than ``limit`` brackets, or with a chain of
+    operators longer than the guard's limit, before pyoxigraph crashes on it."""
+    from .serve.guard import Refused, check_shape, tokens
 
-    depth = 0
-    for kind, _ in tokens(text):
-        if kind == "open":
-            depth += 1
-            if depth > limit:
-                raise KGError(f"the query nests brackets more than {limit} levels deep; pyoxigraph cannot parse it safely")
-        elif kind == "close":
-            depth = max(depth - 1, 0)
+    try:
+        check_shape(tokens(text), limit)
+    except Refused as exc:
+        if exc.code == "bad_query":  # an unclosed string, after a safe start: pyoxigraph says where
+            return
+        raise KGError(f"{exc.message}; pyoxigraph cannot parse it safely") from None
 
 
 def run_local(store, text: str, base: str | None = None):
@@ -160,8 +172,11 @@ def check_syntax(text: str, base: str | None = None) -> str:
     import pyoxigraph
 
     form = query_form(text)
-    if form == "ASK" and re.search(r"service|\\u", text, re.I):
-        return form  # an ASK is evaluated at once, and SERVICE would call out from here
+    if re.search(r"service|\\u", text, re.I):
+        # pyoxigraph has no parse-only call, and evaluating even on an empty store
+        # would make the SERVICE call from here: the endpoint reports the errors.
+        check_depth(text)
+        return form
     run_local(pyoxigraph.Store(), text, base)
     return form
 
@@ -186,6 +201,8 @@ def run_remote(endpoint: str, text: str, base: str | None = None, timeout: float
 
     import pyoxigraph
 
+    if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
+        raise KGError(f"--endpoint must be an http(s) URL of a SPARQL endpoint, e.g. http://localhost:7878/query, not {endpoint!r}")
     form = check_syntax(text, base)
     prologue = "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in sorted(prefixes(base).items()))
     body = urllib.parse.urlencode({"query": prologue + text}).encode("utf-8")

@@ -12,6 +12,7 @@ Every command that prints results takes the same ``--format`` option
 from __future__ import annotations
 
 import csv
+import sys
 import io
 import json
 from dataclasses import dataclass, field
@@ -139,9 +140,11 @@ def render_sparql(result, fmt: str | None, prefixes: dict[str, str]) -> tuple[st
             names = [v.value for v in result.variables]
             rows = [[short.term(solution[name]) for name in names] for solution in result]
             return table(names, rows), None
-        formats = {"json": pyoxigraph.QueryResultsFormat.JSON, "csv": pyoxigraph.QueryResultsFormat.CSV,
-                   "tsv": pyoxigraph.QueryResultsFormat.TSV}
-        return result.serialize(format=formats[fmt]).decode("utf-8"), None
+        if fmt in ("csv", "tsv"):  # pyoxigraph's CSV leaves an IRI with a comma unquoted
+            from .serve.results import write_solutions
+
+            return write_solutions(result, fmt, sys.maxsize)[0].decode("utf-8"), None
+        return result.serialize(format=pyoxigraph.QueryResultsFormat.JSON).decode("utf-8"), None
     fmt = fmt or "ttl"
     if fmt not in GRAPH_FORMATS:
         raise KGError(f"--format {fmt} is for SELECT; a CONSTRUCT or DESCRIBE query gives ttl, nt or jsonld")

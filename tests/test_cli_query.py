@@ -110,6 +110,17 @@ def test_query_nested_too_deep_is_refused_not_a_crash(built):
         1, "Error: the query nests brackets more than 256 levels deep; pyoxigraph cannot parse it safely\n")
 
 
+def test_query_long_operator_chain_is_refused_not_a_crash(built):
+    """20,000 chained + once made pyoxigraph overflow its stack and the process die."""
+    import sys
+
+    query = "SELECT * WHERE { BIND(" + "1+" * 20000 + "1 AS ?x) }"
+    result = subprocess.run([sys.executable, "-m", "kg", "query", query, "--export", str(built.out)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: the query chains more than 1000 operators"), result.stderr
+
+
 def test_query_list(built):
     result = run("query", "--list", "-f", "csv")
     parsed = list(csv.reader(io.StringIO(result.stdout)))
@@ -302,3 +313,54 @@ def test_rank_type_includes_subtypes_and_refuses_unknown_types(built):
     result = runner.invoke(cli, ["rank", "--export", str(built.out), "--type", "Labb"])
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: unknown type 'Labb' (did you mean 'Lab'?); known: Actor, Chip,")
+
+
+def test_query_endpoint_with_service_contacts_only_the_endpoint():
+    """The query is checked without being evaluated here: its SERVICE is for the endpoint to call."""
+    from .serve_support import canary
+
+    with canary() as (endpoint, endpoint_hits), canary() as (elsewhere, elsewhere_hits):
+        for form in ("SELECT * WHERE", "ASK", "CONSTRUCT WHERE"):
+            run("query", f"{form} {{ SERVICE <{elsewhere}> {{ ?s ?p ?o }} }}", "--endpoint", endpoint)
+    assert elsewhere_hits == []
+    assert len(endpoint_hits) == 3
+
+
+@pytest.mark.parametrize("endpoint", ["file:///etc/passwd", "ftp://127.0.0.1/query", "127.0.0.1:7878/query"])
+def test_query_endpoint_must_be_http(endpoint):
+    result = run("query", "trained-on", "--endpoint", endpoint)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("Error: --endpoint must be an http(s) URL") and "Traceback" not in result.stderr
+
+
+def test_query_non_utf8_file_and_stdin_are_clean_errors(built, tmp_path):
+    bad = tmp_path / "latin1.rq"
+    bad.write_bytes("SELECT * WHERE { ?s ?p 'caf\xe9' }".encode("latin-1"))
+    result = run("query", str(bad), "--export", built.out)
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: query file {bad} is not UTF-8 text")
+    piped = CliRunner().invoke(cli, ["query", "-", "--export", str(built.out)], input=bad.read_bytes())
+    assert piped.exit_code == 1 and piped.stderr.startswith("Error: the query on standard input is not UTF-8 text")
+    assert piped.exception is None or isinstance(piped.exception, SystemExit)
+
+
+@pytest.mark.parametrize("timeout", ["-1", "0"])
+def test_query_timeout_must_be_positive(timeout):
+    result = CliRunner().invoke(cli, ["query", "trained-on", "--timeout", timeout, "--endpoint", "http://127.0.0.1:9/q"])
+    assert result.exit_code == 2 and "--timeout" in result.stderr and "Traceback" not in result.output
+
+
+def test_query_error_while_reading_solutions_is_clean(built):
+    """pyoxigraph makes a SERVICE call only while the solutions are read."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = run("query", f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/q> {{ ?s ?p ?o }} }}", "--export", built.out)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("Error: the query failed: ")
+
+
+def test_query_csv_quotes_iris_with_commas(built):
+    query = "SELECT ?x ?y WHERE { VALUES (?x ?y) { (<http://example.org/a,b> \"say \\\"hi\\\", then\") } }"
+    result = run("query", query, "--export", built.out, "--format", "csv")
+    assert result.exit_code == 0
+    assert list(csv.reader(io.StringIO(result.stdout))) == [["x", "y"], ["http://example.org/a,b", 'say "hi", then']]

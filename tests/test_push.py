@@ -92,3 +92,54 @@ def test_credentials_come_from_the_environment_only(built):
     authorizations = {hit["authorization"] for hit in hits}
     assert authorizations == {"Bearer s3cret-token", "Basic " + base64.b64encode(b"kg:pw").decode()}
     assert {hit["request"].split()[0] for hit in hits} == {"POST"}
+
+
+@pytest.fixture
+def redirecting_store():
+    """A loopback store that answers every request with 302 to the canary; records what it got."""
+    import http.server
+    import threading
+
+    with canary() as (target, hits):
+        seen: list[str] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _redirect(self):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                seen.append(f"{self.command} {self.path}")
+                self.send_response(302)
+                self.send_header("Location", target)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_POST = do_PUT = do_GET = _redirect
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/store", target, hits, seen
+        finally:
+            server.shutdown()
+            server.server_close()
+
+
+def test_a_redirect_is_refused_and_credentials_never_follow(built, redirecting_store):
+    url, target, hits, seen = redirecting_store
+    result = run_push("--export", str(built.out), "--endpoint", url, "--auth", "bearer",
+                      env={"KG_PUSH_TOKEN": "s3cret-token"})
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: the store answered 302") and "Traceback" not in result.output
+    assert target in result.output and "nothing was pushed" in result.output
+    assert "s3cret-token" not in result.output
+    assert len(seen) == 1 and hits == []
+
+
+@pytest.mark.parametrize("endpoint", ["http://admin:hunter2@127.0.0.1:9/store", "http://hunter2@127.0.0.1:9/store"])
+def test_credentials_in_the_endpoint_are_refused_and_not_echoed(built, endpoint):
+    result = run_push("--export", str(built.out), "--endpoint", endpoint)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: --endpoint must not hold credentials") and "--auth basic" in result.output
+    assert "hunter2" not in result.output

@@ -32,14 +32,25 @@ def still_up(server: str) -> None:
     assert answer.status_code == 200 and answer.json()["boolean"] is True
 
 
-def test_pyoxigraph_alone_would_call_the_canary(canary_server):
+@pytest.mark.parametrize("template", [
+    "SELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+    "PREFIX ex: <http://x/> SELECT * WHERE { ?s ?p ?o FILTER(?o != ex:a\\#) SERVICE <{url}> { ?a ?b ?c } } LIMIT 1",
+    "SELECT * WHERE { ?s ?p 1e5SERVICE <{url}> { ?a ?b ?c } }",
+])
+def test_pyoxigraph_alone_would_call_the_canary(canary_server, template):
     """The threat is real: asked directly, pyoxigraph makes the SERVICE call itself."""
     import pyoxigraph
 
     url, hits = canary_server
     before = len(hits)
-    with pytest.raises(Exception):  # noqa: B017 - the canary's answer is not what pyoxigraph expects
-        list(pyoxigraph.Store().query(f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}"))
+    store = pyoxigraph.Store()
+    s, p = pyoxigraph.NamedNode("http://x/s"), pyoxigraph.NamedNode("http://x/p")
+    store.add(pyoxigraph.Quad(s, p, pyoxigraph.Literal("o")))
+    store.add(pyoxigraph.Quad(s, p, pyoxigraph.Literal("1e5", datatype=pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#double"))))
+    try:
+        list(store.query(template.replace("{url}", url)))
+    except Exception:  # noqa: BLE001, S110 - the canary's answer is not what pyoxigraph expects
+        pass
     assert len(hits) == before + 1
     del hits[before:]
 
@@ -49,6 +60,10 @@ def test_pyoxigraph_alone_would_call_the_canary(canary_server):
     "SELECT * WHERE { SERVICE SILENT <{url}> { ?s ?p ?o } }",
     "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <{url}> { ?s ?q ?v } } }",
     "SELECT * WHERE { \\u0053ERVICE <{url}> { ?s ?p ?o } }",
+    # A prefixed name ending in \# once made the rest of the line look like a comment.
+    "PREFIX ex: <http://x/> SELECT * WHERE { ?s ?p ?o FILTER(?o != ex:a\\#) SERVICE <{url}> { ?a ?b ?c } } LIMIT 1",
+    # A number with an exponent once hid the word after it.
+    "SELECT * WHERE { ?s ?p 1e5SERVICE <{url}> { ?a ?b ?c } }",
 ])
 @pytest.mark.parametrize("method", ["GET", "POST"])
 def test_service_is_refused_and_nothing_goes_out(server, canary_server, template, method):
@@ -87,6 +102,23 @@ def test_nesting_5000_levels_deep(server):
     parens = "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 5000 + "1" + ")" * 5000 + ") }"
     assert_error(httpx.get(server + "/sparql", params={"query": parens}, timeout=10), 400)
     still_up(server)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { BIND(" + "1+" * 8000 + "1 AS ?x) }",
+    "SELECT * WHERE { ?s " + "/".join(["<p>"] * 10000) + " ?o }",
+    "SELECT * WHERE { " + "UNION".join(["{}"] * 9000) + " }",
+    "SELECT * WHERE { ?s <p> " + ",".join(["1"] * 20000) + " }",
+])
+def test_long_operator_chains_are_refused_not_a_crash(server, query):
+    response = httpx.post(server + "/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"}, timeout=10)
+    assert assert_error(response, 400)["code"] == "too_complex"
+    still_up(server)
+
+
+@pytest.mark.parametrize("query", ["BASE <http://[x> SELECT * WHERE { ?s ?p ?o }", "SELECT * FROM <http://[x> WHERE { ?s ?p ?o }"])
+def test_malformed_base_or_from_iri_is_400(server, query):
+    assert assert_error(httpx.get(server + "/sparql", params={"query": query}, timeout=10), 400)["code"] == "bad_query"
 
 
 def test_cross_product_is_stopped_at_the_time_limit(server):
@@ -196,3 +228,20 @@ def test_binds_to_loopback_by_default(server):
             if state == "0A" and int(port_hex, 16) == port:
                 listening.append(address)
     assert listening == ["0100007F"]  # 127.0.0.1, little-endian
+
+
+def _doubling(levels: int, fmt: str = "SELECT ?v{n} WHERE {{ {binds} }}") -> str:
+    binds = ' BIND("0123456789" AS ?v0)' + "".join(f" BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(levels))
+    return fmt.format(n=levels, binds=binds)
+
+
+@pytest.mark.parametrize("query", [
+    _doubling(17),  # one row of 1.3 MB
+    "SELECT ?s ?p ?o WHERE { ?s ?p ?o }",  # many small rows
+    _doubling(17, "CONSTRUCT {{ <urn:s> <urn:p> ?v{n} }} WHERE {{ {binds} }}"),
+])
+def test_a_result_over_max_result_bytes_is_507(built, query):
+    with live_kg_serve(built.out, "--max-result-bytes", "100000", "--workers", "1") as url:
+        answer = httpx.post(url + "/sparql", data={"query": query}, timeout=30)
+        assert assert_error(answer, 507)["code"] == "result_too_large"
+        assert httpx.post(url + "/sparql", data={"query": _doubling(10)}, timeout=30).status_code == 200

@@ -75,3 +75,18 @@ def test_the_cap_holds_for_rows_of_the_smallest_size(tricky):
     assert _rows(tricky, query, 99) == (99, True)
     assert _rows(tricky, query, 100) == (100, False)
     assert _rows(tricky, query + " LIMIT 7", 10_000) == (7, False)
+
+
+def test_xml_answers_are_well_formed_whatever_the_literals(tricky):
+    """XML 1.0 cannot hold most control characters at all: they come out as U+FFFD."""
+    import xml.etree.ElementTree as ET
+
+    from kg.serve.results import write_triples
+
+    body, _ = write_solutions(tricky.query("SELECT ?o WHERE { ?s ?p ?o }"), "xml", 10_000)
+    values = {e.text or "" for e in ET.fromstring(body).iter("{http://www.w3.org/2005/sparql-results#}literal")}
+    assert "ctl \ufffd\ufffd\ufffd\x7f tab\t nl\n cr\r bs\ufffd ff\ufffd" in values
+    assert TRICKY[3] in values and 'quote " and \\ back' in values
+    graph, _ = write_triples(tricky.query("CONSTRUCT WHERE { ?s ?p ?o }"), "RDF_XML", 10_000)
+    ET.fromstring(graph)
+    assert "\ufffd".encode() in graph and b"\x01" not in graph

@@ -53,6 +53,7 @@ class Settings:
     queue: int = 32
     row_limit: int = 10_000
     max_query_bytes: int = 64 * 1024
+    max_result_bytes: int = 64 * 1024 * 1024
     max_depth: int = guard.MAX_DEPTH
     worker_memory_mb: int = 1024
     fast_path: bool = True  # answer /sparql queries without Starlette's stack (kg.serve.fast); same bytes
@@ -220,7 +221,7 @@ async def answer(state, scope, header, stream) -> tuple[bytes, str, dict] | None
     checked = guard.check(query, pool.graphs, settings.max_depth, base=base)
     media = _negotiate(header("accept"), SELECT_OFFER if checked.form in ("SELECT", "ASK") else GRAPH_OFFER)
     job = {"query": checked.text, "format": SELECT_TYPES.get(media) or GRAPH_TYPES[media],
-           "cap": settings.row_limit, "base": base}
+           "cap": settings.row_limit, "base": base, "max_bytes": settings.max_result_bytes}
     if default or named:
         job.update(default=default, named=named)
     head, body = await _run(state, job)

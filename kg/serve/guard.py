@@ -5,9 +5,12 @@ overflows its stack on deeply nested queries. So every query is tokenised
 here first (strings, IRIs and comments are skipped, ``\\uXXXX`` escapes are
 decoded as the SPARQL grammar says) and refused when it
 
-* calls SERVICE (any spelling), or is an update (LOAD, INSERT, ...);
+* holds the word ``service`` anywhere, in any case, even in a string or a
+  comment (so that no slip of the tokeniser can let a SERVICE call through),
+  or is an update (LOAD, INSERT, ...);
 * names a FROM / FROM NAMED graph that the store does not hold;
-* nests brackets, braces or parentheses deeper than a limit.
+* nests brackets, braces or parentheses deeper than a limit, or chains more
+  operators in one group than a limit (pyoxigraph would crash on either).
 
 The checks work on tokens, not on a full parse, so they are fast enough to
 run on every request; pyoxigraph still parses the query afterwards.
@@ -24,25 +27,45 @@ SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 
 # SPARQL 1.1 section 19.2: \uXXXX and \UXXXXXXXX may appear anywhere in the
 # query text and are replaced before parsing.
+_SERVICE = re.compile("service", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
+# The tokens follow the SPARQL 1.1 grammar (section 19.8) closely enough that a
+# comment, string or IRI starts exactly where the parser would start one: a
+# prefixed name's local part may hold the escapes \# \' \" and %hh, and a number
+# may have an exponent (1e5). Every quantifier is possessive or unambiguous, so a
+# query is tokenised in time linear in its length.
+_NAME_CHAR = r"[\w\-\u00b7\u0300-\u036f\u203f-\u2040]"
+_PLX = r"""%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%]"""
+_LOCAL = rf"(?:[\w:]|{_PLX})(?:{_NAME_CHAR}|[.:]|{_PLX})*+"
+_EXP = r"[eE][+-]?\d++"
 _TOKEN = re.compile(
     r"""
-    \s*(?:
-    (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]*)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<pname>[^\W\d][\w.\-]*:[\w.\-:%\\]*|:[\w.\-:%\\]*)
-  | (?P<word>[^\W\d][\w\-]*)
+    \s*+(?:
+    (?P<comment>\#[^\n\r]*+)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*+'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*+\"\"\"
+              |'(?:[^'\\\n\r]|\\.)*+'|"(?:[^"\\\n\r]|\\.)*+")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*+>)
+  | (?P<var>[?$]NAMECHAR*+)
+  | (?P<lang>@[A-Za-z]++(?:-[A-Za-z0-9]++)*+)
+  | (?P<name>[^\W\d](?:NAMECHAR|\.)*+(?::(?:LOCAL)?)?)
+  | (?P<pname>:(?:LOCAL)?)
+  | (?P<number>\d++(?:\.\d*+EXP|\.\d++(?:EXP)?|EXP)?|\.\d++(?:EXP)?)
   | (?P<open>[{(\[])
   | (?P<close>[})\]])
-  | (?P<other>\d+|[^\s\w{}()\[\]<'"\#?$@:]+|.)
-    )""",
+  | (?P<quote>['"])
+  | (?P<other>\|\||&&|!=|<=|>=|\^\^|.)
+    )""".replace("NAMECHAR", _NAME_CHAR).replace("LOCAL", _LOCAL).replace("EXP", _EXP),
     re.VERBOSE | re.DOTALL,
 )
+# The pieces of a run of name characters and dots that is not a prefixed name.
+_PIECE = re.compile(rf"(?P<word>[^\W\d]{_NAME_CHAR}*+)|(?P<number>\d++)|(?P<other>.)", re.DOTALL)
+
+# Operators that pyoxigraph parses recursively when chained: it crashes past a few thousand.
+# So do long runs of triples (. , ;) and of OPTIONAL, MINUS, FILTER or BIND in one group.
+OPERATORS = frozenset({"||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^", "!", "UNION",
+                       ".", ",", ";", "OPTIONAL", "MINUS", "FILTER", "BIND"})
+MAX_CHAIN = 1000
 
 UPDATE_KEYWORDS = frozenset(
     {"LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
@@ -81,11 +104,71 @@ def decode_escapes(text: str) -> str:
 
 
 def tokens(text: str):
-    """(kind, value) pairs of the query text, whitespace and comments dropped."""
+    """(kind, value) pairs of the query text, whitespace and comments dropped;
+    Refused (bad_query) at a quote that starts no string."""
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
-        if kind != "comment":
+        if kind == "name":
+            yield from _name_tokens(match.group(kind))
+        elif kind == "pname":
+            yield from _pname_tokens(match.group(kind))
+        elif kind == "quote":  # stop here: each later quote would scan the rest of the line again
+            raise Refused(400, "bad_query", "the query has a string that is not closed")
+        elif kind != "comment":
             yield kind, match.group(kind)
+
+
+def _name_tokens(value: str):
+    """A run of name characters: a prefixed name, or words, numbers and dots."""
+    prefix, colon, _ = value.partition(":")
+    if colon and not prefix.endswith("."):
+        yield from _pname_tokens(value)
+        return
+    for piece in _PIECE.finditer(prefix):
+        yield piece.lastgroup, piece.group()
+    if colon:
+        yield from _pname_tokens(value[len(prefix):])
+
+
+def _pname_tokens(value: str):
+    """A prefixed name, less the dots after it (a local name cannot end with an unescaped dot)."""
+    end = len(value)
+    while value[end - 1] == "." and value[end - 2] != "\\":
+        end -= 1
+    yield "pname", value[:end]
+    for _ in range(len(value) - end):
+        yield "other", "."
+
+
+def refuse_service(text: str) -> None:
+    """Refuse any text holding the word SERVICE, wherever it is (strings and comments too)."""
+    if _SERVICE.search(text):
+        raise Refused(400, "service_refused", "federated queries (SERVICE) are not allowed: this endpoint never makes "
+                      "outbound requests, so no query may contain the word 'service' anywhere, even in a string, IRI "
+                      "or comment; to match a literal that contains it, use e.g. FILTER(REGEX(?text, 'servic[e]', 'i'))")
+
+
+def check_shape(toks, max_depth: int = MAX_DEPTH, max_chain: int = MAX_CHAIN) -> None:
+    """Refuse nesting deeper than ``max_depth`` and operator chains longer than ``max_chain``.
+
+    pyoxigraph parses both recursively and overflows its stack (the process
+    dies) on a few thousand levels or operators. Operators are counted per
+    bracket group: a chain is what pyoxigraph would nest.
+    """
+    chains = [0]
+    for kind, value in toks:
+        if kind == "open":
+            chains.append(0)
+            if len(chains) > max_depth + 1:
+                raise Refused(400, "too_deep", f"the query nests brackets more than {max_depth} levels deep")
+        elif kind == "close":
+            if len(chains) > 1:
+                chains.pop()
+        elif (value if kind == "other" else value.upper() if kind == "word" else None) in OPERATORS:
+            chains[-1] += 1
+            if chains[-1] > max_chain:
+                raise Refused(400, "too_complex", f"the query chains more than {max_chain} operators (UNION, "
+                              "+, &&, / or | in paths, triples, OPTIONAL...) in one group; split it or nest it in brackets")
 
 
 def check(query: str, graphs: frozenset[str] | set[str], max_depth: int = MAX_DEPTH, base: str = "") -> Checked:
@@ -93,23 +176,16 @@ def check(query: str, graphs: frozenset[str] | set[str], max_depth: int = MAX_DE
     if "\x00" in query:
         raise Refused(400, "bad_query", "the query contains a NUL character")
     text = decode_escapes(query) if "\\" in query else query
-    depth = 0
+    refuse_service(text)
     form = None
     prefixes: dict[str, str] = {}
     from_graphs: list[str] = []
     from_named: list[str] = []
-    toks = [(m.lastgroup, m.group(m.lastgroup)) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
+    toks = list(tokens(text))
+    check_shape(toks, max_depth)
     for index, (kind, value) in enumerate(toks):
-        if kind == "open":
-            depth += 1
-            if depth > max_depth:
-                raise Refused(400, "too_deep", f"the query nests brackets more than {max_depth} levels deep")
-        elif kind == "close":
-            depth = max(depth - 1, 0)
-        elif kind == "word":
+        if kind == "word":
             word = value.upper()
-            if word == "SERVICE":
-                raise Refused(400, "service_refused", "SERVICE is not allowed: this endpoint never makes outbound requests")
             if word == "LOAD":
                 raise Refused(400, "load_refused", "LOAD is not allowed: this endpoint is read-only and never makes outbound requests")
             if word in UPDATE_KEYWORDS:
@@ -120,7 +196,7 @@ def check(query: str, graphs: frozenset[str] | set[str], max_depth: int = MAX_DE
                 name = toks[index + 1][1]
                 prefixes[name[:-1] if name.endswith(":") else name] = toks[index + 2][1][1:-1]
             elif word == "BASE" and index + 1 < len(toks) and toks[index + 1][0] == "iri":
-                base = urljoin(base, toks[index + 1][1][1:-1])
+                base = _join(base, toks[index + 1][1][1:-1])
             elif word == "FROM":
                 named = index + 1 < len(toks) and toks[index + 1][1].upper() == "NAMED"
                 at = index + 2 if named else index + 1
@@ -136,10 +212,18 @@ def check(query: str, graphs: frozenset[str] | set[str], max_depth: int = MAX_DE
     return Checked(text, form, from_graphs, from_named)
 
 
+def _join(base: str, iri: str) -> str:
+    """``iri`` resolved against ``base``; a malformed IRI is the client's mistake."""
+    try:
+        return urljoin(base, iri) if base else iri
+    except ValueError:
+        raise Refused(400, "bad_query", f"<{iri}> is not a valid IRI") from None
+
+
 def _resolve(token: tuple[str, str], prefixes: dict[str, str], base: str) -> str | None:
     kind, value = token
     if kind == "iri":
-        return urljoin(base, value[1:-1]) if base else value[1:-1]
+        return _join(base, value[1:-1])
     if kind == "pname":
         prefix, _, local = value.partition(":")
         if prefix in prefixes:

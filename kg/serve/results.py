@@ -10,7 +10,9 @@ XML, CSV and TSV). Graphs are capped here and serialised by pyoxigraph.
 from __future__ import annotations
 
 import json
-from xml.sax.saxutils import escape, quoteattr
+import re
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr as _quoteattr
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -65,6 +67,21 @@ def _json_term(term) -> dict:
     return {"type": kind, "value": term.value}
 
 
+# Characters XML 1.0 cannot hold at all, not even as character references: each is
+# written as U+FFFD so that the answer stays well-formed. In UTF-8 the control
+# characters are single bytes that no other character's encoding contains.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML_BYTES = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def escape(text: str) -> str:
+    return _escape(_NOT_XML.sub("\ufffd", text), {"\r": "&#13;"})
+
+
+def quoteattr(text: str) -> str:
+    return _quoteattr(_NOT_XML.sub("\ufffd", text))
+
+
 def _xml_term(term) -> str:
     kind = _kind(term)
     if kind == "uri":
@@ -89,20 +106,34 @@ def _csv_field(term) -> str:
     return value
 
 
-def _take(items, cap: int) -> tuple[list, bool]:
-    """The first ``cap`` items, and whether there were more."""
-    kept = []
+class TooLarge(Exception):
+    """The result is over the byte limit."""
+
+
+def _take(items, cap: int, max_bytes: int | None = None, size=None) -> tuple[list, bool]:
+    """The first ``cap`` items, and whether there were more; TooLarge once
+    the items' ``size`` adds up to more than ``max_bytes``."""
+    kept, total = [], 0
     for item in items:
         if len(kept) >= cap:
             return kept, True
+        if max_bytes is not None:
+            total += size(item)
+            if total > max_bytes:
+                raise TooLarge()
         kept.append(item)
     return kept, False
 
 
-def write_solutions(solutions, fmt: str, cap: int) -> tuple[bytes, bool]:
-    """A SELECT result as bytes in ``fmt``; stops after ``cap`` rows."""
+def write_solutions(solutions, fmt: str, cap: int, max_bytes: int | None = None) -> tuple[bytes, bool]:
+    """A SELECT result as bytes in ``fmt``; stops after ``cap`` rows, and
+    raises TooLarge as soon as the values read are over ``max_bytes``."""
     names = [v.value for v in solutions.variables]
-    kept, truncated = _take(solutions, cap)
+
+    def size(solution) -> int:
+        return sum(len(str(solution[name])) for name in names)
+
+    kept, truncated = _take(solutions, cap, max_bytes, size)
     rows = [[solution[name] for name in names] for solution in kept]
     if fmt == "json":
         bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in rows]
@@ -179,11 +210,14 @@ def write_boolean(value: bool, fmt: str) -> bytes:
     return (("_askResult\r\n" if fmt == "csv" else "?_askResult\n") + ("true" if value else "false") + "\n").encode()
 
 
-def write_triples(triples, fmt: str, cap: int, prefixes: dict | None = None) -> tuple[bytes, bool]:
-    """A CONSTRUCT / DESCRIBE result as bytes; stops after ``cap`` triples."""
+def write_triples(triples, fmt: str, cap: int, prefixes: dict | None = None,
+                  max_bytes: int | None = None) -> tuple[bytes, bool]:
+    """A CONSTRUCT / DESCRIBE result as bytes; stops after ``cap`` triples (TooLarge over ``max_bytes``)."""
     import pyoxigraph
 
-    kept, truncated = _take(triples, cap)
+    kept, truncated = _take(triples, cap, max_bytes, lambda triple: len(str(triple)))
     options = {"prefixes": prefixes} if prefixes and fmt == "TURTLE" else {}
     body = pyoxigraph.serialize(kept, format=getattr(pyoxigraph.RdfFormat, fmt), **options) or b""
+    if fmt == "RDF_XML":
+        body = _NOT_XML_BYTES.sub("\ufffd".encode(), body)
     return body, truncated

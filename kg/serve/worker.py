@@ -63,7 +63,7 @@ def _may_block(query: str) -> bool:
 def _execute(store, request: dict) -> tuple[dict, bytes]:
     import pyoxigraph
 
-    from .results import CONTENT_TYPES, NATIVE, serialize_small, write_boolean, write_solutions, write_triples
+    from .results import CONTENT_TYPES, NATIVE, TooLarge, serialize_small, write_boolean, write_solutions, write_triples
 
     options = {}
     if request.get("default") is not None or request.get("named") is not None:
@@ -71,7 +71,9 @@ def _execute(store, request: dict) -> tuple[dict, bytes]:
         options["named_graphs"] = [pyoxigraph.NamedNode(g) for g in request.get("named") or []]
     else:
         options["use_default_graph_as_union"] = True
-    fmt, cap = request["format"], request["cap"]
+    fmt, cap, max_bytes = request["format"], request["cap"], request.get("max_bytes")
+    too_large = {"status": 507, "code": "result_too_large", "message": f"the result is over the limit of {max_bytes} bytes; "
+                 "ask for fewer rows (LIMIT) or shorter values"}
     try:
         result = store.query(request["query"], base_iri=request.get("base"), **options)
         truncated = False
@@ -84,14 +86,18 @@ def _execute(store, request: dict) -> tuple[dict, bytes]:
                 if body is None:  # a large result: once more, row by row up to the cap
                     result = store.query(request["query"], base_iri=request.get("base"), **options)
             if body is None:
-                body, truncated = write_solutions(result, fmt, cap)
+                body, truncated = write_solutions(result, fmt, cap, max_bytes)
         else:
-            body, truncated = write_triples(result, fmt, cap, request.get("prefixes"))
+            body, truncated = write_triples(result, fmt, cap, request.get("prefixes"), max_bytes)
+    except TooLarge:
+        return too_large, b""
     except SyntaxError as exc:
         message = str(exc).splitlines()[0] if str(exc) else "syntax error"
         return {"status": 400, "code": "bad_query", "message": f"the query does not parse: {message}"}, b""
     except Exception as exc:  # noqa: BLE001 - evaluation errors become a 500 without details of the server
         return {"status": 500, "code": "query_failed", "message": f"the query failed: {type(exc).__name__}"}, b""
+    if max_bytes is not None and len(body) > max_bytes:
+        return too_large, b""
     return {"status": 200, "type": CONTENT_TYPES[fmt], "truncated": truncated}, body
 
 
