@@ -99,8 +99,7 @@ _FORKED: tuple | None = None
 def write_exports(result: BuildResult, base: str, out: Path) -> list[Path]:
     """Render every export, stage it beside ``out``, then move all into place."""
     global _FORKED
-    from .errors import KGError
-    from .export.files import commit, discard, prepare, stage
+    from .export.files import commit, discard, prepare, stage, write_failed
 
     prepare(out)
     renderers = exporters()
@@ -126,7 +125,7 @@ def write_exports(result: BuildResult, base: str, out: Path) -> list[Path]:
                     staged[name] = future.result()
         discard(staged)
         if isinstance(exc, OSError):
-            raise KGError(f"cannot write to {str(out)!r}: {exc.strerror}; the previous files are untouched") from None
+            raise write_failed(out, exc) from None
         raise
     finally:
         if pool is not None:

@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .load import Catalog, Claim
-from .terms import DEFAULT_BASE, PATHS, RDF_TYPE, curie, iri, literal, normalise_base
+from .terms import DEFAULT_BASE, PATHS, RDF_TYPE, curie, literal, normalise_base
 from .values import Value, parse_value
 
 Quad = tuple[str, str, str, str]  # subject, predicate, object, graph ("" = default)

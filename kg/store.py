@@ -25,8 +25,6 @@ def sparql_prologue(base: str | None = None) -> str:
 
 def open_store(export: Path = DEFAULT_EXPORT):
     """An in-memory pyoxigraph Store holding export/kg.nq."""
-    import pyoxigraph
-
     path = Path(export)
     if path.is_dir():
         path = path / NQUADS

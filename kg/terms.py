@@ -55,10 +55,6 @@ def base_prefixes(base: str) -> dict[str, str]:
     return {**minted, **PREFIXES}
 
 
-def iri(value: str) -> str:
-    return f"<{value}>"
-
-
 def curie(name: str) -> str:
     prefix, _, local = name.partition(":")
     return f"<{PREFIXES[prefix]}{local}>"

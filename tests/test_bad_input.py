@@ -5,8 +5,6 @@ defect (several_problems.yaml has two, to show they come in one pass).
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 

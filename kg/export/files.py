@@ -58,6 +58,10 @@ def prepare(folder: Path) -> Path:
     return folder
 
 
+def write_failed(folder: Path, exc: OSError) -> KGError:
+    return KGError(f"cannot write to {str(folder)!r}: {exc.strerror}; the previous files are untouched")
+
+
 def replace_files(folder: Path, contents: dict[str, str | bytes]) -> list[Path]:
     """Write every file to a temporary name first, then move them into place.
 
@@ -71,6 +75,6 @@ def replace_files(folder: Path, contents: dict[str, str | bytes]) -> list[Path]:
     except BaseException as exc:
         discard(staged)
         if isinstance(exc, OSError):
-            raise KGError(f"cannot write to {str(folder)!r}: {exc.strerror}; the previous files are untouched") from None
+            raise write_failed(folder, exc) from None
         raise
     return commit(folder, staged)
