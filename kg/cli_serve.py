@@ -27,19 +27,24 @@ EXPORT = click.option("--export", "export", type=click.Path(file_okay=False, pat
               help="Largest answer to a query (507 above).")
 @click.option("--worker-memory", type=click.IntRange(0), default=1024, show_default=True, metavar="MB",
               help="Memory a query may use beyond the loaded graph; a query that needs more fails alone (0: no cap).")
+@click.option("--direct-lookups/--no-direct-lookups", default=True, show_default=True,
+              help="Answer queries that are one triple pattern (a label, an IRI's triples) by an index lookup in the "
+                   "HTTP process, which then holds its own copy of the graph; all other queries run in the workers.")
 @click.option("--base", default=None, envvar="KG_BASE", show_envvar=True, metavar="IRI",
               help="Base IRI of the graph; IRIs under it resolve to pages here. [default: https://w3id.org/ai-race-kg/]")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request on stderr.")
 @_fail_cleanly
 def serve(export, host, port, timeout, workers, processes, queue, row_limit, max_query_bytes, max_result_bytes,
-          worker_memory, base, access_log):
+          worker_memory, direct_lookups, base, access_log):
     """Serve the graph: a read-only SPARQL endpoint and linked-data pages.
 
     SPARQL 1.1 Protocol at /sparql (GET, POST form, POST
     application/sparql-query), a service description on GET /sparql, a page
     per entity (/entity/ID: HTML, Turtle or JSON-LD by Accept), the viewer
     (export/graph.html) and a query page at /, and /health. Updates, SERVICE,
-    LOAD and FROM outside the store are refused; every query has a time limit.
+    LOAD and FROM outside the store are refused. A query that is one triple
+    pattern is answered by a direct index lookup (at most 1,000 rows, else a
+    worker runs it); every other query runs in a worker under the time limit.
 
     \b
     Examples:
@@ -51,12 +56,18 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
     from .errors import KGError
     from .serve.app import create_app
     from .serve.multi import serve_processes
+    from .store import check_nquads, open_store
 
     if workers < processes:
         raise KGError(f"--workers {workers} is fewer than --processes {processes}: each process needs a worker")
-    app = create_app(export, base=_base(base), timeout=timeout, workers=workers, queue=queue,
+    # Loaded (or checked) here, so that a missing or corrupt kg.nq is a clean error before anything
+    # starts; the HTTP processes forked later share this copy for the direct lookups.
+    click.echo(f"Loading {export}/kg.nq", err=True)
+    store = open_store(export) if direct_lookups else check_nquads(export)
+    app = create_app(export, store=store, base=_base(base), timeout=timeout, workers=workers, queue=queue,
                      row_limit=row_limit, max_query_bytes=max_query_bytes,
-                     max_result_bytes=max_result_bytes, worker_memory_mb=worker_memory)
+                     max_result_bytes=max_result_bytes, worker_memory_mb=worker_memory,
+                     direct_lookups=direct_lookups)
 
     def started(bound_port: int) -> None:
         click.echo(f"Serving {export}/ on http://{host}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)

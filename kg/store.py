@@ -25,13 +25,30 @@ def sparql_prologue(base: str | None = None) -> str:
 
 def open_store(export: Path = DEFAULT_EXPORT):
     """An in-memory pyoxigraph Store holding export/kg.nq."""
+    path = _nquads_path(export)
+    with path.open("rb") as handle:
+        return load_nquads(handle, str(path))
+
+
+def _nquads_path(export: Path) -> Path:
     path = Path(export)
     if path.is_dir():
         path = path / NQUADS
     if not path.is_file():
         raise KGError(f"{path} not found; run 'kg build' first (or pass --export DIR)")
-    with path.open("rb") as handle:
-        return load_nquads(handle, str(path))
+    return path
+
+
+def check_nquads(export: Path = DEFAULT_EXPORT) -> None:
+    """Read export/kg.nq through without keeping it: a KGError if it is missing or not valid N-Quads."""
+    import pyoxigraph
+
+    path = _nquads_path(export)
+    try:
+        for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS):
+            pass
+    except SyntaxError as exc:
+        raise KGError(f"{path} is not valid N-Quads ({exc}); rebuild it with 'kg build'") from None
 
 
 def load_nquads(source, name: str):
@@ -46,4 +63,4 @@ def load_nquads(source, name: str):
     return store
 
 
-__all__ = ["DEFAULT_EXPORT", "NQUADS", "PREFIXES", "open_store", "sparql_prologue"]
+__all__ = ["DEFAULT_EXPORT", "NQUADS", "PREFIXES", "check_nquads", "open_store", "sparql_prologue"]

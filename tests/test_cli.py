@@ -76,9 +76,12 @@ def test_a_base_without_a_slash_gets_one_everywhere(tmp_path, corpus_dir):
     assert "entity:deepseek-v3" in turtle
 
 
-def test_a_corrupt_export_is_a_clean_error(tmp_path):
+@pytest.mark.parametrize("command", [["query", "trained-on"], ["serve", "--port", "0"],
+                                     ["serve", "--port", "0", "--no-direct-lookups"]])
+def test_a_corrupt_export_is_a_clean_error(tmp_path, command):
     (tmp_path / "kg.nq").write_text("garbage\n")
-    result = CliRunner().invoke(cli, ["query", "trained-on", "--export", str(tmp_path)])
-    assert result.exit_code == 1
-    assert result.stderr.startswith(f"Error: {tmp_path / 'kg.nq'} is not valid N-Quads (")
-    assert result.stderr.endswith("); rebuild it with 'kg build'\n")
+    result = CliRunner().invoke(cli, [*command, "--export", str(tmp_path)])
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith(f"Error: {tmp_path / 'kg.nq'} is not valid N-Quads (")
+    assert error.endswith("); rebuild it with 'kg build'")

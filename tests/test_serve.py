@@ -249,11 +249,12 @@ def test_a_worker_that_dies_is_replaced(built):
     with TestClient(create_app(built.out, workers=1)) as solo:
         [worker] = list(solo.app.state.pool._workers)
         worker.process.kill()
-        first = solo.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+        query = "ASK { ?s ?p ?o . ?o ?q ?r }"  # two patterns: not a direct lookup, so a worker runs it
+        first = solo.get("/sparql", params={"query": query})
         if first.status_code != 200:
             assert_error(first, 500)
         for _ in range(100):
-            again = solo.get("/sparql", params={"query": "ASK { ?s ?p ?o }"})
+            again = solo.get("/sparql", params={"query": query})
             if again.status_code == 200:
                 break
             time.sleep(0.1)

@@ -53,8 +53,9 @@ def test_two_processes_answer_and_stop_together(built):
         assert health["workers"] == 1  # each process has its share of --workers 2
         for _ in range(40):  # new connections: the kernel spreads them over both processes
             with httpx.Client() as client:
-                response = client.get(url + "/sparql", params={"query": "ASK { ?s ?p ?o }"})
-                assert response.status_code == 200 and response.json()["boolean"] is True
+                for query in ("ASK { ?s ?p ?o }", "ASK { ?s ?p ?o . ?o ?q ?r }"):  # a direct lookup, and a worker's query
+                    response = client.get(url + "/sparql", params={"query": query})
+                    assert response.status_code == 200 and response.json()["boolean"] is True
         refused = httpx.get(url + "/sparql", params={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"})
         assert refused.status_code == 400 and refused.json()["error"]["code"] == "service_refused"
     finally:

@@ -1,12 +1,15 @@
 """The read-only SPARQL 1.1 Protocol endpoint and linked-data pages.
 
 ``create_app(export_dir)`` returns a Starlette app; ``kg serve`` runs it with
-uvicorn. Every query is checked by :mod:`kg.serve.guard` and then runs in a
+uvicorn. Every query is checked by :mod:`kg.serve.guard`. A query that is one
+triple pattern is then answered by an index lookup in this process
+(:mod:`kg.serve.lookup`, bounded in rows and bytes); any other runs in a
 worker process under a time limit (:mod:`kg.serve.worker`). Every error is
 ``{"error": {"status": ..., "code": ..., "message": ...}}``.
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import math
@@ -24,11 +27,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from ..store import sparql_prologue
+from ..store import open_store, sparql_prologue
 from ..terms import DEFAULT_BASE, PATHS, base_prefixes
-from . import guard, pages
+from . import guard, lookup, pages
 from .negotiate import BadAccept, choose
-from .results import GRAPH_TYPES, SELECT_TYPES
+from .results import GRAPH_TYPES, SELECT_TYPES, TooLarge
 from .worker import Busy, Pool, TimedOut
 
 SELECT_OFFER = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
@@ -57,6 +60,7 @@ class Settings:
     max_depth: int = guard.MAX_DEPTH
     worker_memory_mb: int = 1024
     fast_path: bool = True  # answer /sparql queries without Starlette's stack (kg.serve.fast); same bytes
+    direct_lookups: bool = True  # answer one-triple-pattern queries here (kg.serve.lookup); the same rows
 
 
 def error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
@@ -220,15 +224,37 @@ async def answer(state, scope, header, stream) -> tuple[bytes, str, dict] | None
     base = endpoint(scope)
     checked = guard.check(query, pool.graphs, settings.max_depth, base=base)
     media = _negotiate(header("accept"), SELECT_OFFER if checked.form in ("SELECT", "ASK") else GRAPH_OFFER)
-    job = {"query": checked.text, "format": SELECT_TYPES.get(media) or GRAPH_TYPES[media],
-           "cap": settings.row_limit, "base": base, "max_bytes": settings.max_result_bytes}
-    if default or named:
-        job.update(default=default, named=named)
-    head, body = await _run(state, job)
+    fmt = SELECT_TYPES.get(media) or GRAPH_TYPES[media]
+    found = lookup.recognise(checked) if state.store is not None and not (default or named) else None
+    answered = _look_up(state, found, fmt) if found is not None else None
+    if answered is None:
+        job = {"query": checked.text, "format": fmt, "cap": settings.row_limit, "base": base,
+               "max_bytes": settings.max_result_bytes}
+        if default or named:
+            job.update(default=default, named=named)
+        answered = await _run(state, job)
+    head, body = answered
     headers = {"Vary": "Accept"}
     if head.get("truncated"):
         headers.update({TRUNCATED: "true", LIMIT: str(settings.row_limit)})
     return body, _media_type(media), headers
+
+
+_WHOLE, _CUT = {"truncated": False}, {"truncated": True}
+
+
+def _look_up(state, found: lookup.Lookup, fmt: str) -> tuple[dict, bytes] | None:
+    settings: Settings = state.settings
+    try:
+        answered = lookup.answer(state.store, found, fmt, settings.row_limit, settings.max_result_bytes)
+    except TooLarge:
+        error = TooLarge.error(settings.max_result_bytes)
+        raise guard.Refused(error["status"], error["code"], error["message"]) from None
+    if answered is None:
+        return None
+    state.looked_up += 1
+    body, truncated = answered
+    return (_CUT if truncated else _WHOLE), body
 
 
 async def sparql(request: Request) -> Response:
@@ -305,7 +331,9 @@ async def home(request: Request) -> Response:
 
 async def health(request: Request) -> Response:
     pool: Pool = request.app.state.pool
-    return JSONResponse({"status": "ok", "workers": pool.size, "busy": pool.busy, "time_limit": pool.timeout})
+    return JSONResponse({"status": "ok", "workers": pool.size, "busy": pool.busy, "time_limit": pool.timeout,
+                         "direct_lookups": {"on": request.app.state.store is not None,
+                                            "answered": request.app.state.looked_up}})
 
 
 def refusal(exc: guard.Refused, settings: Settings) -> JSONResponse:
@@ -329,8 +357,15 @@ async def _crash(request: Request, exc: Exception) -> Response:
     return error(500, "internal_error", "the server could not answer this request")
 
 
-def create_app(export_dir: Path | str = "export", **options):
-    """The endpoint over the graph built into ``export_dir`` (its kg.nq)."""
+async def _ready(value):
+    return value
+
+
+def create_app(export_dir: Path | str = "export", store=None, **options):
+    """The endpoint over the graph built into ``export_dir`` (its kg.nq).
+
+    ``store``, that graph already loaded into pyoxigraph, serves the direct
+    lookups; without it the app loads its own copy at startup."""
     settings = Settings(export=Path(export_dir), **options)
     if not (settings.export / "kg.nq").is_file() and not settings.export.is_file():
         from ..errors import KGError
@@ -341,7 +376,13 @@ def create_app(export_dir: Path | str = "export", **options):
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        # this process's own copy of the graph, for direct lookups, loads while the workers load theirs
+        loading = None
+        if settings.direct_lookups:
+            loading = asyncio.ensure_future(asyncio.to_thread(open_store, settings.export) if store is None else _ready(store))
         await pool.start()
+        if loading is not None:
+            app.state.store = await loading
         yield
         await pool.close()
 
@@ -360,6 +401,8 @@ def create_app(export_dir: Path | str = "export", **options):
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan)
     app.state.settings = settings
     app.state.pool = pool
+    app.state.store = None  # set at startup when direct lookups are on
+    app.state.looked_up = 0  # queries this process answered by a direct lookup
     if settings.fast_path:
         from .fast import FastApp
 

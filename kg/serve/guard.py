@@ -91,6 +91,7 @@ class Checked:
     form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
     from_graphs: list[str] = field(default_factory=list)
     from_named: list[str] = field(default_factory=list)
+    tokens: list[tuple[str, str]] = field(default_factory=list, repr=False)  # (kind, value), as tokens() gives them
 
 
 def decode_escapes(text: str) -> str:
@@ -209,7 +210,7 @@ def check(query: str, graphs: frozenset[str] | set[str], max_depth: int = MAX_DE
                 (from_named if named else from_graphs).append(target)
     if form is None:
         raise Refused(400, "bad_query", "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return Checked(text, form, from_graphs, from_named)
+    return Checked(text, form, from_graphs, from_named, toks)
 
 
 def _join(base: str, iri: str) -> str:

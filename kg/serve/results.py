@@ -109,6 +109,12 @@ def _csv_field(term) -> str:
 class TooLarge(Exception):
     """The result is over the byte limit."""
 
+    @staticmethod
+    def error(max_bytes: int | None) -> dict:
+        """The endpoint's 507 for a result over ``max_bytes``."""
+        return {"status": 507, "code": "result_too_large", "message": f"the result is over the limit of {max_bytes} bytes; "
+                "ask for fewer rows (LIMIT) or shorter values"}
+
 
 def _take(items, cap: int, max_bytes: int | None = None, size=None) -> tuple[list, bool]:
     """The first ``cap`` items, and whether there were more; TooLarge once
@@ -134,7 +140,11 @@ def write_solutions(solutions, fmt: str, cap: int, max_bytes: int | None = None)
         return sum(len(str(solution[name])) for name in names)
 
     kept, truncated = _take(solutions, cap, max_bytes, size)
-    rows = [[solution[name] for name in names] for solution in kept]
+    return write_rows(names, [[solution[name] for name in names] for solution in kept], fmt), truncated
+
+
+def write_rows(names: list[str], rows: list[list], fmt: str) -> bytes:
+    """Rows of terms (None where unbound) for the variables ``names``, as a SELECT result in ``fmt``."""
     if fmt == "json":
         bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in rows]
         body = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
@@ -154,7 +164,7 @@ def write_solutions(solutions, fmt: str, cap: int, max_bytes: int | None = None)
     else:  # tsv: terms in their Turtle / N-Triples form
         lines = ["\t".join("?" + n for n in names)] + ["\t".join("" if t is None else str(t) for t in row) for row in rows]
         body = "\n".join(lines) + "\n"
-    return body.encode("utf-8"), truncated
+    return body.encode("utf-8")
 
 
 # Formats pyoxigraph writes byte for byte as write_solutions does, and the fewest

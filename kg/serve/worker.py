@@ -72,8 +72,7 @@ def _execute(store, request: dict) -> tuple[dict, bytes]:
     else:
         options["use_default_graph_as_union"] = True
     fmt, cap, max_bytes = request["format"], request["cap"], request.get("max_bytes")
-    too_large = {"status": 507, "code": "result_too_large", "message": f"the result is over the limit of {max_bytes} bytes; "
-                 "ask for fewer rows (LIMIT) or shorter values"}
+    too_large = TooLarge.error(max_bytes)
     try:
         result = store.query(request["query"], base_iri=request.get("base"), **options)
         truncated = False

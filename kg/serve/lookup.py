@@ -1,0 +1,242 @@
+"""Queries that are one triple pattern, answered by an index lookup in the HTTP process.
+
+Most requests an endpoint gets are lookups: the resource with this label,
+everything about this IRI, what links to it. Sent through pyoxigraph's
+``Store.query`` in a query worker, each costs a query parse and plan (about
+20 µs even for ``ASK {}``) and a hop to another process. A query that is a
+single triple pattern needs neither: it is one range of one of the store's
+indexes, read with ``Store.quads_for_pattern``, which returns the same rows in
+the same order as the query engine.
+
+Such a lookup cannot run long or grow large, so it needs no time limit: it is
+one index seek and at most :data:`MAX_ROWS` rows of at most
+:data:`MAX_BYTES` bytes. Anything larger, and any query that is not plainly
+of this one shape (the recogniser accepts a strict subset of the grammar and
+declines everything else), goes to a query worker as before. The guard has
+already run on every query that gets here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import islice
+
+from .guard import Checked
+from .results import TooLarge, write_boolean, write_rows
+
+# What one lookup may read in the HTTP process before it hands the query to a worker.
+MAX_ROWS = 1000
+MAX_BYTES = 1024 * 1024
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_LANG_STRINGS = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+                 "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString")
+
+# Deliberately narrower than the grammar: ASCII names, absolute IRIs without
+# dot segments, strings with only the simple escapes. Whatever does not match
+# goes to pyoxigraph's parser in a worker, which has the last word on it.
+_VAR = re.compile(r"[?$]([A-Za-z0-9_]+)")
+_PREFIX = re.compile(r"(?:[A-Za-z](?:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?)?")
+_LOCAL = re.compile(r"(?:(?:[A-Za-z0-9_:]|%[0-9A-Fa-f]{2})(?:[A-Za-z0-9_\-.:]|%[0-9A-Fa-f]{2})*)?")
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:[/?#]|$)")
+_ECHAR = re.compile(r"\\(.)", re.DOTALL)
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+class _Decline(Exception):
+    """Not a query this module answers; a worker will."""
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A query that is one triple pattern: SELECT (with an optional LIMIT) or ASK."""
+
+    form: str
+    pattern: tuple  # subject, predicate, object: a pyoxigraph term, or a variable's name (str)
+    names: tuple[str, ...]  # the projected variables, in order (SELECT)
+    limit: int | None = None
+
+
+def recognise(checked: Checked) -> Lookup | None:
+    """The lookup ``checked`` is, or None when it is anything else."""
+    if checked.form not in ("SELECT", "ASK") or checked.from_graphs or checked.from_named:
+        return None
+    try:
+        return _Reader(checked.tokens).query()
+    except (_Decline, ValueError):  # ValueError: pyoxigraph refused a term; the worker will say why
+        return None
+
+
+class _Reader:
+    def __init__(self, tokens: list[tuple[str, str]]):
+        self.tokens, self.at = tokens, 0
+        self.prefixes: dict[str, str] = {}
+
+    def peek(self) -> tuple[str, str]:
+        return self.tokens[self.at] if self.at < len(self.tokens) else ("end", "")
+
+    def take(self) -> tuple[str, str]:
+        token = self.peek()
+        self.at += 1
+        return token
+
+    def keyword(self, word: str) -> bool:
+        kind, value = self.peek()
+        if kind == "word" and value.upper() == word:
+            self.at += 1
+            return True
+        return False
+
+    def expect(self, kind: str, value: str | None = None) -> str:
+        got_kind, got = self.take()
+        if got_kind != kind or (value is not None and got != value):
+            raise _Decline()
+        return got
+
+    def query(self) -> Lookup:
+        while self.keyword("PREFIX"):
+            name = self.expect("pname")
+            if not name.endswith(":") or not _PREFIX.fullmatch(name[:-1]) or name[:-1] in self.prefixes:
+                raise _Decline()
+            self.prefixes[name[:-1]] = self.iri(self.expect("iri"))
+        if self.keyword("ASK"):
+            form, projection = "ASK", ()
+        elif self.keyword("SELECT"):
+            form, projection = "SELECT", self.projection()
+        else:
+            raise _Decline()  # BASE, DISTINCT and the like
+        self.keyword("WHERE")
+        self.expect("open", "{")
+        groups = 1
+        while self.peek() == ("open", "{"):  # { { P } } is P: a group of one group is that group
+            self.at += 1
+            groups += 1
+        pattern = (self.term(), self.predicate(), self.term(literal=True))
+        if self.peek() == ("other", "."):
+            self.at += 1
+        for _ in range(groups):
+            self.expect("close", "}")
+        limit = None
+        if form == "SELECT" and self.keyword("LIMIT"):
+            digits = self.expect("number")
+            if not digits.isdigit() or len(digits) > 9:
+                raise _Decline()
+            limit = int(digits)
+        if self.peek()[0] != "end":
+            raise _Decline()
+        variables = [term for term in pattern if isinstance(term, str)]
+        if len(set(variables)) != len(variables):
+            raise _Decline()  # ?x ?p ?x: the engine filters, a lookup would not
+        if projection == ("*",):
+            projection = tuple(sorted(variables))  # the order pyoxigraph gives SELECT *
+        elif not set(projection) <= set(variables) or len(set(projection)) != len(projection):
+            raise _Decline()
+        return Lookup(form, pattern, projection, limit)
+
+    def projection(self) -> tuple[str, ...]:
+        if self.peek() == ("other", "*"):
+            self.at += 1
+            return ("*",)
+        names = []
+        while self.peek()[0] == "var":
+            names.append(self.variable(self.take()[1]))
+        if not names:
+            raise _Decline()
+        return tuple(names)
+
+    @staticmethod
+    def variable(token: str) -> str:
+        match = _VAR.fullmatch(token)
+        if match is None:
+            raise _Decline()
+        return match.group(1)
+
+    @staticmethod
+    def iri(token: str) -> str:
+        value = token[1:-1]
+        if not _ABSOLUTE.match(value) or _DOT_SEGMENT.search(value.partition(":")[2]):
+            raise _Decline()  # relative IRIs and dot segments: the parser resolves those
+        return value
+
+    def named(self, kind: str, value: str):
+        import pyoxigraph
+
+        if kind == "iri":
+            return pyoxigraph.NamedNode(self.iri(value))
+        if kind == "pname":
+            prefix, _, local = value.partition(":")
+            if prefix not in self.prefixes or not _LOCAL.fullmatch(local) or local.endswith("."):
+                raise _Decline()
+            return pyoxigraph.NamedNode(self.prefixes[prefix] + local)
+        raise _Decline()
+
+    def predicate(self):
+        kind, value = self.take()
+        if kind == "word" and value == "a":
+            import pyoxigraph
+
+            return pyoxigraph.NamedNode(RDF_TYPE)
+        return self.variable(value) if kind == "var" else self.named(kind, value)
+
+    def term(self, literal: bool = False):
+        kind, value = self.take()
+        if kind == "var":
+            return self.variable(value)
+        if kind == "string" and literal:
+            return self.literal(value)
+        return self.named(kind, value)
+
+    def literal(self, token: str):
+        import pyoxigraph
+
+        quotes = 3 if token[:3] in ('"""', "'''") else 1
+        text = token[quotes:-quotes]
+        if "\\" in text:
+            text = _ECHAR.sub(lambda m: _ECHARS.get(m.group(1)) or _decline(), text)
+        kind, value = self.peek()
+        if kind == "lang":
+            self.at += 1
+            return pyoxigraph.Literal(text, language=value[1:])
+        if (kind, value) == ("other", "^^"):
+            self.at += 1
+            datatype = self.named(*self.take())
+            if datatype.value in _LANG_STRINGS:
+                raise _Decline()
+            return pyoxigraph.Literal(text, datatype=datatype)
+        return pyoxigraph.Literal(text)
+
+
+def _decline():
+    raise _Decline()
+
+
+def answer(store, lookup: Lookup, fmt: str, cap: int, max_bytes: int | None = None) -> tuple[bytes, bool] | None:
+    """The lookup's result in ``fmt`` and whether it was cut at ``cap`` rows;
+    None when it is too large to answer here (a worker answers it).
+    TooLarge when the result is over ``max_bytes``, as the worker would say."""
+    subject, predicate, object_ = (None if isinstance(term, str) else term for term in lookup.pattern)
+    quads = store.quads_for_pattern(subject, predicate, object_, None)  # None: every graph, as the union default graph
+    if lookup.form == "ASK":
+        return write_boolean(next(quads, None) is not None, fmt), False
+    wanted = cap if lookup.limit is None else min(lookup.limit, cap)
+    quads = list(islice(quads, min(wanted, MAX_ROWS) + 1))
+    truncated = len(quads) > wanted
+    if len(quads) > MAX_ROWS and not truncated:
+        return None
+    positions = {name: index for index, name in enumerate(lookup.pattern) if isinstance(name, str)}
+    picks = [positions[name] for name in lookup.names]
+    rows, size = [], 0
+    for quad in quads[:wanted]:
+        terms = (quad.subject, quad.predicate, quad.object)
+        row = [terms[index] for index in picks]
+        size += sum(len(str(term)) for term in row)
+        if max_bytes is not None and size > max_bytes:
+            raise TooLarge()
+        if size > MAX_BYTES:
+            return None
+        rows.append(row)
+    body = write_rows(list(lookup.names), rows, fmt)
+    if max_bytes is not None and len(body) > max_bytes:
+        raise TooLarge()
+    return body, truncated and (lookup.limit is None or lookup.limit > cap)

@@ -1,0 +1,218 @@
+"""Direct lookups (kg.serve.lookup): which queries they take, and that they
+answer exactly as the query engine in a worker does."""
+from __future__ import annotations
+
+import itertools
+
+import httpx
+import pytest
+
+from kg.serve import guard, lookup
+from kg.serve.results import TooLarge
+from kg.serve.worker import _execute
+
+from .serve_support import live_kg_serve
+
+LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+BASE = "http://127.0.0.1:8000/sparql"
+FORMATS = ("json", "xml", "csv", "tsv")
+
+
+def recognised(query: str):
+    return lookup.recognise(guard.check(query, frozenset({"http://g/1"}), base=BASE))
+
+
+@pytest.mark.parametrize("query, form, names, limit", [
+    (f'SELECT ?e WHERE {{ ?e <{LABEL}> "DeepSeek"@en }}', "SELECT", ("e",), None),
+    (f'SELECT ?e WHERE {{{{ ?e <{LABEL}> "DeepSeek"@en }}}}', "SELECT", ("e",), None),
+    ("select * { ?s ?p ?o . } limit 5", "SELECT", ("o", "p", "s"), 5),
+    ("SELECT ?zeta ?alpha { ?zeta ?p ?alpha }", "SELECT", ("zeta", "alpha"), None),
+    ("SELECT $s { $s a <http://e/T> }", "SELECT", ("s",), None),
+    (f"PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX : <http://e/>\n"
+     "SELECT ?l { :x rdfs:label ?l } # a comment", "SELECT", ("l",), None),
+    ("ASK { <http://e/a> <http://e/p> 'it\\'s' }", "ASK", (), None),
+    ('ASK WHERE { ?s ?p """two\nlines""" }', "ASK", (), None),
+    ('SELECT * { ?s ?p "5"^^<http://www.w3.org/2001/XMLSchema#integer> }', "SELECT", ("p", "s"), None),
+    ('SELECT * { ?s ?p "tab\\there \\"quoted\\""@en-GB }', "SELECT", ("p", "s"), None),
+])
+def test_lookups_are_recognised(query, form, names, limit):
+    found = recognised(query)
+    assert found is not None
+    assert (found.form, found.names, found.limit) == (form, names, limit)
+
+
+def test_a_recognised_pattern_holds_the_terms_the_query_names():
+    import pyoxigraph
+
+    found = recognised('PREFIX e: <http://e/> SELECT ?s { ?s a "x\\ny"@EN }')
+    subject, predicate, object_ = found.pattern
+    assert subject == "s"
+    assert predicate == pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    assert object_ == pyoxigraph.Literal("x\ny", language="en")
+    found = recognised("PREFIX e: <http://e/ns#> SELECT ?o { e:a%20b e: ?o }")
+    assert found.pattern[:2] == (pyoxigraph.NamedNode("http://e/ns#a%20b"), pyoxigraph.NamedNode("http://e/ns#"))
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT DISTINCT ?s { ?s ?p ?o }",
+    "SELECT REDUCED ?s { ?s ?p ?o }",
+    "SELECT ?s { ?s ?p ?o } OFFSET 5",
+    "SELECT ?s { ?s ?p ?o } LIMIT 5 OFFSET 5",
+    "SELECT ?s { ?s ?p ?o } ORDER BY ?s",
+    "SELECT ?s { ?s ?p ?o } LIMIT 99999999999",
+    "SELECT ?s { ?s ?p ?o FILTER(?o = 1) }",
+    "SELECT ?s { ?s ?p ?o . ?o ?q ?r }",
+    "SELECT ?s { ?s ?p ?o ; ?q ?r }",
+    "SELECT ?s { ?s ?p ?o , ?r }",
+    "SELECT ?s { ?s ?p ?s }",  # a repeated variable is a filter, not a plain lookup
+    "SELECT ?x { ?s ?p ?o }",  # projects a variable the pattern does not bind
+    "SELECT ?s ?s { ?s ?p ?o }",
+    "SELECT (STR(?s) AS ?t) { ?s ?p ?o }",
+    "SELECT ?s { _:b ?p ?s }",
+    "SELECT ?s { [] ?p ?s }",
+    "SELECT ?s { ?s ?p 5 }",
+    "SELECT ?s { ?s ?p true }",
+    "SELECT ?s { 'literal' ?p ?s }",
+    "SELECT ?s { ?s 'literal' ?o }",
+    "SELECT ?s { ?s <relative> ?o }",
+    "BASE <http://e/> SELECT ?s { ?s <p> ?o }",
+    "SELECT ?s { ?s <http://e/a/../b> ?o }",
+    "SELECT ?s { ?s <http://e/./b> ?o }",
+    "SELECT ?s { ?s e:p ?o }",  # undeclared prefix: the worker's parser reports it
+    "PREFIX e: <http://e/> SELECT ?s { ?s e:a\\#b ?o }",
+    "PREFIX e: <http://e/> PREFIX e: <http://f/> SELECT ?s { ?s e:p ?o }",
+    "PREFIX e: <rel/> SELECT ?s { ?s e:p ?o }",
+    "SELECT ?s { ?s ?p 'bad \\q escape' }",
+    "SELECT ?s { ?s ?p 'x'^^<http://www.w3.org/1999/02/22-rdf-syntax-ns#langString> }",
+    "SELECT ?s { ?s <http://e/p>/<http://e/q> ?o }",
+    "SELECT ?s { ?s <http://e/p>* ?o }",
+    "SELECT ?s { ?s ^<http://e/p> ?o }",
+    "SELECT ?s { ?s !<http://e/p> ?o }",
+    "SELECT ?s { GRAPH ?g { ?s ?p ?o } }",
+    "SELECT ?s { ?s ?p ?o OPTIONAL { ?s ?q ?r } }",
+    "SELECT ?s { { ?s ?p ?o } UNION { ?s ?q ?o } }",
+    "SELECT ?s { VALUES ?s { <http://e/a> } ?s ?p ?o }",
+    "SELECT ?s { { ?s ?p ?o } . }",
+    "SELECT ?s { ?s ?p ?o } GROUP BY ?s",
+    "SELECT ?s FROM <http://g/1> { ?s ?p ?o }",
+    "SELECT ?s-x { ?s ?p ?o }",
+    "SELECT ?s { ?s ?p ?o } }",
+    "SELECT ?s { { ?s ?p ?o }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    "DESCRIBE <http://e/a>",
+    "ASK { ?s ?p ?o } LIMIT 1",
+])
+def test_everything_else_is_left_to_the_workers(query):
+    assert recognised(query) is None
+
+
+# -- the same answers as the engine ------------------------------------------------
+
+
+def _term(term) -> str:
+    """A term in SPARQL syntax."""
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return f"<{term.value}>"
+    text = term.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        return f'"{text}"^^<{term.datatype.value}>'
+    return f'"{text}"'
+
+
+def _sample_patterns(store):
+    """Patterns of every shape, with terms taken from the real graph."""
+    import pyoxigraph
+
+    quads = list(store.quads_for_pattern(None, None, None, None))
+    literals = [q for q in quads if type(q.object).__name__ == "Literal"]
+    picks = quads[::97] + [q for q in literals if q.object.language][:5] + [q for q in literals if "\n" in q.object.value or '"' in q.object.value][:5] \
+        + [q for q in literals if not q.object.language and q.object.datatype.value.endswith("#string")][:5] \
+        + [q for q in literals if q.object.datatype.value.endswith(("#decimal", "#date", "#gYearMonth"))][:5]
+    missing = pyoxigraph.NamedNode("https://w3id.org/ai-race-kg/entity/no-such-thing")
+    for quad in picks:
+        s, p, o = quad.subject, quad.predicate, quad.object
+        yield (s, "?p", "?o"), (s, p, "?o"), ("?s", p, "?o"), ("?s", p, o), ("?s", "?p", o), (s, "?p", o), (s, p, o)
+    yield ("?s", "?p", "?o"), (missing, "?p", "?o"), ("?s", "?p", missing)
+    yield ("?s", pyoxigraph.NamedNode(LABEL), pyoxigraph.Literal("no such label", language="en")),
+
+
+def _queries(store):
+    for shapes in _sample_patterns(store):
+        for shape in shapes:
+            text = " ".join(part if isinstance(part, str) else _term(part) for part in shape)
+            variables = [part[1:] for part in shape if isinstance(part, str)]
+            yield f"ASK {{ {text} }}"
+            yield f"SELECT * WHERE {{ {text} }}"
+            if variables:
+                yield f"SELECT {' '.join('?' + v for v in reversed(variables))} {{ {text} . }} LIMIT 2"
+
+
+def test_lookups_give_the_bytes_the_engine_gives(store):
+    """Every lookup, in every format and at two row caps, against the engine's
+    answer to the same query in a worker (kg.serve.worker._execute)."""
+    compared, cut, handed_on = 0, 0, 0
+    for query, fmt, cap in itertools.product(set(_queries(store)), FORMATS, (3, 10_000)):
+        found = recognised(query)
+        assert found is not None, query
+        job = {"query": query, "format": fmt, "cap": cap, "base": BASE, "max_bytes": 64 * 1024 * 1024}
+        head, body = _execute(store, job)
+        assert head["status"] == 200, (query, head)
+        answered = lookup.answer(store, found, fmt, cap, job["max_bytes"])
+        if answered is None:
+            handed_on += 1
+            continue
+        assert answered == (body, head["truncated"]), (query, fmt, cap)
+        compared += 1
+        cut += answered[1]
+    assert compared > 2000 and cut > 100
+    assert handed_on >= 8  # { ?s ?p ?o } and the like: over MAX_ROWS rows, so a worker answers
+
+
+def test_a_large_result_is_handed_to_a_worker_and_an_oversized_one_refused(store):
+    everything = recognised("SELECT * { ?s ?p ?o }")
+    assert len(store) > lookup.MAX_ROWS
+    assert lookup.answer(store, everything, "json", 10_000) is None
+    body, truncated = lookup.answer(store, everything, "json", lookup.MAX_ROWS)
+    assert truncated and body.count(b'"s":') == lookup.MAX_ROWS
+    with pytest.raises(TooLarge):
+        lookup.answer(store, recognised("SELECT * { ?s ?p ?o } LIMIT 50"), "json", 10_000, max_bytes=200)
+
+
+# -- through a live server -----------------------------------------------------------
+
+LIVE_QUERIES = [
+    f'SELECT ?e WHERE {{ ?e <{LABEL}> "DeepSeek"@en }}',
+    f'SELECT ?e WHERE {{{{ ?e <{LABEL}> "DeepSeek"@en }}}}',
+    "SELECT * { ?s a ?type }",
+    "SELECT ?p ?o { <https://w3id.org/ai-race-kg/entity/deepseek> ?p ?o }",
+    "ASK { ?s ?p <https://w3id.org/ai-race-kg/entity/deepseek> }",
+    "SELECT * { ?s ?p ?o }",
+    f'SELECT ?e WHERE {{ ?e <{LABEL}> "no such thing"@en }}',
+]
+
+
+def _ask(url: str, query: str, accept: str) -> tuple:
+    response = httpx.get(url + "/sparql", params={"query": query}, headers={"Accept": accept}, timeout=30)
+    headers = {k: v for k, v in response.headers.items() if k not in ("date",)}
+    return response.status_code, headers, response.content
+
+
+def test_a_live_server_answers_lookups_as_it_does_without_them(built):
+    """The same requests to `kg serve` and `kg serve --no-direct-lookups`:
+    identical status, headers and bytes; /health shows which answered directly."""
+    options = ("--row-limit", "40", "--workers", "1")
+    with live_kg_serve(built.out, *options) as direct, live_kg_serve(built.out, *options, "--no-direct-lookups") as plain:
+        for query, accept in itertools.product(LIVE_QUERIES, ("application/sparql-results+json", "text/csv")):
+            ours, theirs = _ask(direct, query, accept), _ask(plain, query, accept)
+            assert ours == theirs, query
+            assert ours[0] == 200
+        assert _ask(direct, "SELECT * { ?s a ?type }", "text/csv")[1]["x-result-truncated"] == "true"
+        refused = httpx.get(direct + "/sparql", params={"query": 'SELECT ?s { ?s ?p "service" }'})
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "service_refused"
+        direct_health = httpx.get(direct + "/health").json()["direct_lookups"]
+        plain_health = httpx.get(plain + "/health").json()["direct_lookups"]
+    assert direct_health == {"on": True, "answered": 2 * len(LIVE_QUERIES) + 1}
+    assert plain_health == {"on": False, "answered": 0}
