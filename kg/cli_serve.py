@@ -1,6 +1,7 @@
 """``kg serve`` and ``kg push``: the graph over HTTP."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -11,15 +12,25 @@ EXPORT = click.option("--export", "export", type=click.Path(file_okay=False, pat
                       show_default=True, help="Folder holding the built graph (kg.nq).")
 
 
+def usable_cores() -> int:
+    """The CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 @click.command()
 @EXPORT
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; 0.0.0.0 exposes the server to the network.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port (0 picks a free one).")
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, help="Time limit per query, in seconds.")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
-              help="Query worker processes in all, each holding the graph (shared out among --processes).")
-@click.option("--processes", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="HTTP server processes sharing the port, each with its share of the workers and its own --queue.")
+@click.option("--processes", type=click.IntRange(1, 64), default=None,
+              help="HTTP server processes sharing the port; each answers direct lookups itself and queues for its own "
+                   "share of the workers.  [default: one per CPU core, at most 4 (and at most --workers)]")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Query worker processes in all, each holding a copy of the graph, shared out among the "
+                   "processes.  [default: 2 per HTTP process]")
 @click.option("--queue", type=click.IntRange(0, 10_000), default=32, show_default=True, help="Queries that may wait for a worker before 429.")
 @click.option("--row-limit", type=click.IntRange(1), default=10_000, show_default=True, help="Rows (or triples) per result; more are cut and flagged.")
 @click.option("--max-query-bytes", type=click.IntRange(1), default=64 * 1024, show_default=True, help="Largest query or request body (413 above).")
@@ -29,7 +40,7 @@ EXPORT = click.option("--export", "export", type=click.Path(file_okay=False, pat
               help="Memory a query may use beyond the loaded graph; a query that needs more fails alone (0: no cap).")
 @click.option("--direct-lookups/--no-direct-lookups", default=True, show_default=True,
               help="Answer queries that are one triple pattern (a label, an IRI's triples) by an index lookup in the "
-                   "HTTP process, which then holds its own copy of the graph; all other queries run in the workers.")
+                   "HTTP processes, which share one more copy of the graph for it; all other queries run in the workers.")
 @click.option("--base", default=None, envvar="KG_BASE", show_envvar=True, metavar="IRI",
               help="Base IRI of the graph; IRIs under it resolve to pages here. [default: https://w3id.org/ai-race-kg/]")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request on stderr.")
@@ -50,7 +61,7 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
     Examples:
       kg serve
       kg serve --port 8080 --timeout 5 --workers 4
-      kg serve --processes 2 --workers 2     # two HTTP processes, one query worker each
+      kg serve --processes 1 --workers 1     # the least memory: the graph is loaded twice
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' localhost:8000/sparql
     """
     from .errors import KGError
@@ -58,6 +69,9 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
     from .serve.multi import serve_processes
     from .store import check_nquads, open_store
 
+    if processes is None:
+        processes = min(usable_cores(), 4, workers or 4)
+    workers = workers or 2 * processes
     if workers < processes:
         raise KGError(f"--workers {workers} is fewer than --processes {processes}: each process needs a worker")
     # Loaded (or checked) here, so that a missing or corrupt kg.nq is a clean error before anything
@@ -70,7 +84,8 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
                      direct_lookups=direct_lookups)
 
     def started(bound_port: int) -> None:
-        click.echo(f"Serving {export}/ on http://{host}:{bound_port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
+        click.echo(f"Serving {export}/ on http://{host}:{bound_port}/ (SPARQL at /sparql) from {processes} "
+                   f"process{'es' if processes > 1 else ''} and {workers} query workers; Ctrl-C stops", err=True)
 
     serve_processes(app, host, port, processes, workers, access_log, started)
 

@@ -16,7 +16,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -97,9 +97,17 @@ def _decode(body: bytes) -> str:
         raise guard.Refused(400, "bad_encoding", "the request body is not valid UTF-8") from None
 
 
+def _query_params(text: str) -> list[tuple[str, str]]:
+    """parse_qsl(text, keep_blank_values=True), with a shortcut for the usual lone ``query=...``."""
+    if "&" in text:
+        return parse_qsl(text, keep_blank_values=True)
+    name, _, value = text.partition("=")
+    return [(unquote_plus(name), unquote_plus(value))] if text else []
+
+
 async def _params(method: str, query_string: bytes, header, stream, settings: Settings) -> list[tuple[str, str]]:
     """The protocol parameters from the URL and, for POST, the body."""
-    params = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True) if query_string else []
+    params = _query_params(query_string.decode("latin-1")) if query_string else []
     if method != "POST":
         return params
     media, options = _content_type(header("content-type"))
@@ -252,7 +260,7 @@ def _look_up(state, found: lookup.Lookup, fmt: str) -> tuple[dict, bytes] | None
         raise guard.Refused(error["status"], error["code"], error["message"]) from None
     if answered is None:
         return None
-    state.looked_up += 1
+    state.looked_up[0] += 1
     body, truncated = answered
     return (_CUT if truncated else _WHOLE), body
 
@@ -333,7 +341,7 @@ async def health(request: Request) -> Response:
     pool: Pool = request.app.state.pool
     return JSONResponse({"status": "ok", "workers": pool.size, "busy": pool.busy, "time_limit": pool.timeout,
                          "direct_lookups": {"on": request.app.state.store is not None,
-                                            "answered": request.app.state.looked_up}})
+                                            "answered": request.app.state.looked_up[0]}})
 
 
 def refusal(exc: guard.Refused, settings: Settings) -> JSONResponse:
@@ -402,7 +410,7 @@ def create_app(export_dir: Path | str = "export", store=None, **options):
     app.state.settings = settings
     app.state.pool = pool
     app.state.store = None  # set at startup when direct lookups are on
-    app.state.looked_up = 0  # queries this process answered by a direct lookup
+    app.state.looked_up = [0]  # queries this process answered by a direct lookup (a list: State's setattr is slow)
     if settings.fast_path:
         from .fast import FastApp
 

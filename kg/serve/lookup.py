@@ -57,6 +57,11 @@ class Lookup:
     names: tuple[str, ...]  # the projected variables, in order (SELECT)
     limit: int | None = None
 
+    @property
+    def picks(self) -> list[int]:
+        """Where in (subject, predicate, object) each projected variable is."""
+        return [self.pattern.index(name) for name in self.names]
+
 
 def recognise(checked: Checked) -> Lookup | None:
     """The lookup ``checked`` is, or None when it is anything else."""
@@ -224,13 +229,13 @@ def answer(store, lookup: Lookup, fmt: str, cap: int, max_bytes: int | None = No
     truncated = len(quads) > wanted
     if len(quads) > MAX_ROWS and not truncated:
         return None
-    positions = {name: index for index, name in enumerate(lookup.pattern) if isinstance(name, str)}
-    picks = [positions[name] for name in lookup.names]
+    picks = lookup.picks
     rows, size = [], 0
     for quad in quads[:wanted]:
         terms = (quad.subject, quad.predicate, quad.object)
         row = [terms[index] for index in picks]
-        size += sum(len(str(term)) for term in row)
+        for term in row:
+            size += len(str(term))
         if max_bytes is not None and size > max_bytes:
             raise TooLarge()
         if size > MAX_BYTES:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from json.encoder import encode_basestring as _json_string  # a JSON string, as json.dumps(ensure_ascii=False) writes it
 from xml.sax.saxutils import escape as _escape
 from xml.sax.saxutils import quoteattr as _quoteattr
 
@@ -51,20 +52,19 @@ def _kind(term) -> str:
     return {"NamedNode": "uri", "BlankNode": "bnode", "Literal": "literal"}.get(name, "triple")
 
 
-def _json_term(term) -> dict:
+def _json_term(term) -> str:
+    """A term as SPARQL JSON, in the bytes json.dumps(..., ensure_ascii=False, separators=(",", ":")) gives."""
     kind = _kind(term)
     if kind == "literal":
-        out = {"type": "literal", "value": term.value}
         if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
+            return f'{{"type":"literal","value":{_json_string(term.value)},"xml:lang":{_json_string(term.language)}}}'
+        if term.datatype.value != XSD_STRING:
+            return f'{{"type":"literal","value":{_json_string(term.value)},"datatype":{_json_string(term.datatype.value)}}}'
+        return f'{{"type":"literal","value":{_json_string(term.value)}}}'
     if kind == "triple":
-        return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                            "predicate": _json_term(term.predicate),
-                                            "object": _json_term(term.object)}}
-    return {"type": kind, "value": term.value}
+        return (f'{{"type":"triple","value":{{"subject":{_json_term(term.subject)},"predicate":'
+                f'{_json_term(term.predicate)},"object":{_json_term(term.object)}}}}}')
+    return f'{{"type":"{kind}","value":{_json_string(term.value)}}}'
 
 
 # Characters XML 1.0 cannot hold at all, not even as character references: each is
@@ -146,9 +146,11 @@ def write_solutions(solutions, fmt: str, cap: int, max_bytes: int | None = None)
 def write_rows(names: list[str], rows: list[list], fmt: str) -> bytes:
     """Rows of terms (None where unbound) for the variables ``names``, as a SELECT result in ``fmt``."""
     if fmt == "json":
-        bindings = [{n: _json_term(t) for n, t in zip(names, row) if t is not None} for row in rows]
-        body = json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
-                          ensure_ascii=False, separators=(",", ":"))
+        # written out rather than json.dumps'd: building an encoder per call costs more than a small answer
+        keys = [_json_string(n) + ":" for n in names]
+        bindings = ",".join("{" + ",".join(key + _json_term(t) for key, t in zip(keys, row) if t is not None) + "}"
+                            for row in rows)
+        body = f'{{"head":{{"vars":[{",".join(_json_string(n) for n in names)}]}},"results":{{"bindings":[{bindings}]}}}}'
     elif fmt == "xml":
         parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
                  "<head>", *(f"<variable name={quoteattr(n)}/>" for n in names), "</head>", "<results>"]
