@@ -1,6 +1,7 @@
 """`kg serve --processes N`: several HTTP processes share the port and stop together."""
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -9,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from .serve_support import free_port, wait_until_up
 
@@ -85,3 +87,22 @@ def test_a_port_in_use_is_a_clean_error(built):
                                  "--port", str(port)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("options, processes, workers", [
+    ((), min(len(os.sched_getaffinity(0)), 4), 2 * min(len(os.sched_getaffinity(0)), 4)),
+    (("--processes", "1"), 1, 2),
+    (("--workers", "1"), 1, 1),
+    (("--processes", "3", "--workers", "5"), 3, 5),
+])
+def test_by_default_one_process_per_core_and_two_workers_each(built, options, processes, workers):
+    process = subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "serve", "--export", str(built.out),
+                                "--port", "0", "--no-access-log", *options], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        lines = [process.stderr.readline(), process.stderr.readline()]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    assert lines[0] == f"Loading {built.out}/kg.nq\n"
+    assert f" from {processes} process{'es' if processes > 1 else ''} and {workers} query workers; " in lines[1]
