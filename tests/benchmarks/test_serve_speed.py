@@ -214,3 +214,24 @@ def test_throughput_against_rdflib_endpoint_and_oxigraph(bench_export, tmp_path)
         assert results[name]["non_2xx"] == 0, (name, results[name])
     assert median(health) < 200
     assert looked_up >= sum(r["requests"] for r in runs["kg serve --processes 1"])  # the load did take the lookup route
+
+
+def test_the_largest_direct_lookup_holds_the_event_loop_briefly(bench_export):
+    """A direct lookup runs in the HTTP process's event loop, so its worst case
+    bounds how long /health and every other request can be held up by one:
+    MAX_ROWS rows, in each format (best of five)."""
+    from kg.serve import guard, lookup
+    from kg.store import open_store
+
+    store = open_store(bench_export)
+    found = lookup.recognise(guard.check(f"SELECT * {{ ?s ?p ?o }} LIMIT {lookup.MAX_ROWS}", frozenset()))
+    timings = {}
+    for fmt in ("json", "xml", "csv", "tsv"):
+        best = float("inf")
+        for _ in range(5):
+            start = time.perf_counter()
+            body, _ = lookup.answer(store, found, fmt, 10_000, 64 * 1024 * 1024)
+            best = min(best, time.perf_counter() - start)
+        timings[fmt] = (best * 1000, len(body))
+    print("\n" + ", ".join(f"{fmt}: {ms:.1f} ms ({size:,} bytes)" for fmt, (ms, size) in timings.items()))
+    assert all(ms < 200 for ms, _ in timings.values())  # the time /health promises to answer in
