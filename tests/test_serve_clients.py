@@ -2,6 +2,7 @@
 rdflib's SPARQLStore get the same rows as the local pyoxigraph query."""
 from __future__ import annotations
 
+import httpx
 import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
@@ -17,13 +18,19 @@ QUERIES = {
         ?claim kg:subject entity:deepseek-v3 ; kg:property ?prop ; kg:value ?value ;
                prov:wasDerivedFrom/oa:hasSource ?source } ORDER BY ?claim ?source""",
     "count": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "lookup": sparql_prologue() + 'SELECT ?e WHERE { ?e rdfs:label "DeepSeek"@en }',  # a direct lookup
+    "lookup-all": "SELECT * WHERE { <https://w3id.org/ai-race-kg/entity/deepseek> ?p ?o }",
 }
 
 
 @pytest.fixture(scope="module")
 def server(built):
-    with live_kg_serve(built.out) as url:
+    with live_kg_serve(built.out, "--processes", "1") as url:  # one process: its /health counts every lookup
         yield url
+
+
+def looked_up(server) -> int:
+    return httpx.get(server + "/health").json()["direct_lookups"]["answered"]
 
 
 def local_rows(store, query):
@@ -35,6 +42,7 @@ def local_rows(store, query):
 @pytest.mark.parametrize("name", sorted(QUERIES))
 @pytest.mark.parametrize("method, fmt", [("GET", JSON), ("POST", JSON), ("GET", XML)])
 def test_sparqlwrapper(server, store, name, method, fmt):
+    before = looked_up(server)
     client = SPARQLWrapper(server + "/sparql")
     client.setQuery(QUERIES[name])
     client.setReturnFormat(fmt)
@@ -54,13 +62,16 @@ def test_sparqlwrapper(server, store, name, method, fmt):
             rows.append(tuple(values.get(n) for n in names))
     expected = local_rows(store, QUERIES[name])
     assert expected and rows == expected
+    assert looked_up(server) == before + name.startswith("lookup")  # which route answered
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_rdflib_sparqlstore(server, store, name):
+    before = looked_up(server)
     graph = rdflib.Graph(SPARQLStore(server + "/sparql", returnFormat="xml"))
     rows = [tuple(str(v) if v is not None else None for v in row) for row in graph.query(QUERIES[name])]
     assert rows == local_rows(store, QUERIES[name])
+    assert looked_up(server) == before + name.startswith("lookup")
 
 
 def test_rdflib_sparqlstore_construct(server, store):

@@ -102,9 +102,9 @@ class _Reader:
     def query(self) -> Lookup:
         while self.keyword("PREFIX"):
             name = self.expect("pname")
-            if not name.endswith(":") or not _PREFIX.fullmatch(name[:-1]) or name[:-1] in self.prefixes:
+            if not name.endswith(":") or not _PREFIX.fullmatch(name[:-1]):
                 raise _Decline()
-            self.prefixes[name[:-1]] = self.iri(self.expect("iri"))
+            self.prefixes[name[:-1]] = self.iri(self.expect("iri"))  # declared again: the last one counts, as in pyoxigraph
         if self.keyword("ASK"):
             form, projection = "ASK", ()
         elif self.keyword("SELECT"):
