@@ -16,7 +16,8 @@ TIME_LIMIT = 2
 
 @pytest.fixture(scope="module")
 def server(built):
-    with live_kg_serve(built.out, "--timeout", str(TIME_LIMIT), "--workers", "2") as url:
+    # one HTTP process, so that every /health poll sees the worker the runaway query holds
+    with live_kg_serve(built.out, "--timeout", str(TIME_LIMIT), "--processes", "1", "--workers", "2") as url:
         yield url
 
 

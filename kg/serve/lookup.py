@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import islice
 
 from .guard import Checked
-from .results import TooLarge, write_boolean, write_rows
+from .results import NATIVE, TooLarge, write_boolean, write_rows
 
 # What one lookup may read in the HTTP process before it hands the query to a worker.
 MAX_ROWS = 1000
@@ -41,6 +40,8 @@ _LOCAL = re.compile(r"(?:(?:[A-Za-z0-9_:]|%[0-9A-Fa-f]{2})(?:[A-Za-z0-9_\-.:]|%[
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:[/?#]|$)")
 _ECHAR = re.compile(r"\\(.)", re.DOTALL)
+# Whitespace to Python's tokeniser but not to SPARQL's (space, tab, CR, LF): no-break space, U+3000...
+_NOT_SPARQL_SPACE = re.compile(r"[^\S \t\r\n]")
 _ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
@@ -67,6 +68,8 @@ def recognise(checked: Checked) -> Lookup | None:
     """The lookup ``checked`` is, or None when it is anything else."""
     if checked.form not in ("SELECT", "ASK") or checked.from_graphs or checked.from_named:
         return None
+    if _NOT_SPARQL_SPACE.search(checked.text):
+        return None
     try:
         return _Reader(checked.tokens).query()
     except (_Decline, ValueError):  # ValueError: pyoxigraph refused a term; the worker will say why
@@ -88,7 +91,7 @@ class _Reader:
 
     def keyword(self, word: str) -> bool:
         kind, value = self.peek()
-        if kind == "word" and value.upper() == word:
+        if kind == "word" and value.isascii() and value.upper() == word:  # not "ſelect": Python upper-cases ſ to S
             self.at += 1
             return True
         return False
@@ -125,7 +128,7 @@ class _Reader:
         limit = None
         if form == "SELECT" and self.keyword("LIMIT"):
             digits = self.expect("number")
-            if not digits.isdigit() or len(digits) > 9:
+            if not (digits.isascii() and digits.isdigit()) or len(digits) > 9:
                 raise _Decline()
             limit = int(digits)
         if self.peek()[0] != "end":
@@ -159,9 +162,12 @@ class _Reader:
 
     @staticmethod
     def iri(token: str) -> str:
+        import pyoxigraph
+
         value = token[1:-1]
         if not _ABSOLUTE.match(value) or _DOT_SEGMENT.search(value.partition(":")[2]):
             raise _Decline()  # relative IRIs and dot segments: the parser resolves those
+        pyoxigraph.NamedNode(value)  # a ValueError for what the parser would refuse, e.g. a prefix IRI ending in "%"
         return value
 
     def named(self, kind: str, value: str):
@@ -223,25 +229,42 @@ def answer(store, lookup: Lookup, fmt: str, cap: int, max_bytes: int | None = No
     subject, predicate, object_ = (None if isinstance(term, str) else term for term in lookup.pattern)
     quads = store.quads_for_pattern(subject, predicate, object_, None)  # None: every graph, as the union default graph
     if lookup.form == "ASK":
-        return write_boolean(next(quads, None) is not None, fmt), False
-    wanted = cap if lookup.limit is None else min(lookup.limit, cap)
-    quads = list(islice(quads, min(wanted, MAX_ROWS) + 1))
-    truncated = len(quads) > wanted
-    if len(quads) > MAX_ROWS and not truncated:
-        return None
-    picks = lookup.picks
-    rows, size = [], 0
-    for quad in quads[:wanted]:
-        terms = (quad.subject, quad.predicate, quad.object)
-        row = [terms[index] for index in picks]
-        for term in row:
-            size += len(str(term))
-        if max_bytes is not None and size > max_bytes:
+        body = write_boolean(next(quads, None) is not None, fmt)
+        if max_bytes is not None and len(body) > max_bytes:
             raise TooLarge()
-        if size > MAX_BYTES:
+        return body, False
+    wanted = cap if lookup.limit is None else min(lookup.limit, cap)
+    picks = lookup.picks
+    rows, read, size = [], 0, 0
+    for quad in quads:
+        if len(rows) == wanted:  # one more row than asked for: the result was cut here
+            truncated = lookup.limit is None or lookup.limit > cap
+            break
+        if len(rows) == MAX_ROWS:
             return None
+        terms = (quad.subject, quad.predicate, quad.object)
+        read += sum(len(_text(term)) for term in terms)
+        if read > MAX_BYTES:
+            return None
+        row = [terms[index] for index in picks]
+        size += sum(len(str(term)) for term in row)
         rows.append(row)
+    else:
+        truncated = False
     body = write_rows(list(lookup.names), rows, fmt)
-    if max_bytes is not None and len(body) > max_bytes:
+    if max_bytes is not None and (len(body) > max_bytes or (size > max_bytes and not _written_whole(body, fmt, cap, truncated))):
         raise TooLarge()
-    return body, truncated and (lookup.limit is None or lookup.limit > cap)
+    return body, truncated
+
+
+def _text(term) -> str:
+    """The text a term holds, to count what a lookup reads (a quoted triple by its N-Triples form)."""
+    return getattr(term, "value", None) or str(term)
+
+
+def _written_whole(body: bytes, fmt: str, cap: int, truncated: bool) -> bool:
+    """Whether a worker would have written this result in one piece with pyoxigraph
+    (kg.serve.results.serialize_small), where only the answer's length counts against
+    the byte limit; row by row, the rows' N-Triples lengths count too. A result cut
+    at the cap is always written row by row: its rows are more than that piece may hold."""
+    return not truncated and fmt in NATIVE and len(body) <= NATIVE[fmt][1] * cap

@@ -57,7 +57,8 @@ def _json_term(term) -> str:
     kind = _kind(term)
     if kind == "literal":
         if term.language:
-            return f'{{"type":"literal","value":{_json_string(term.value)},"xml:lang":{_json_string(term.language)}}}'
+            direction = f',"its:dir":"{term.direction.value}"' if term.direction else ""  # "a"@en--ltr (RDF 1.2)
+            return f'{{"type":"literal","value":{_json_string(term.value)},"xml:lang":{_json_string(term.language)}{direction}}}'
         if term.datatype.value != XSD_STRING:
             return f'{{"type":"literal","value":{_json_string(term.value)},"datatype":{_json_string(term.datatype.value)}}}'
         return f'{{"type":"literal","value":{_json_string(term.value)}}}'
@@ -90,7 +91,9 @@ def _xml_term(term) -> str:
         return f"<bnode>{escape(term.value)}</bnode>"
     if kind == "literal":
         if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+            direction = (f' its:dir="{term.direction.value}" xmlns:its="http://www.w3.org/2005/11/its" its:version="2.0"'
+                         if term.direction else "")
+            return f"<literal xml:lang={quoteattr(term.language)}{direction}>{escape(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
             return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
         return f"<literal>{escape(term.value)}</literal>"
