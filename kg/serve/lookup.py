@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pyoxigraph
+
 from .guard import Checked
 from .results import NATIVE, TooLarge, write_boolean, write_rows
 
@@ -107,7 +109,7 @@ class _Reader:
             name = self.expect("pname")
             if not name.endswith(":") or not _PREFIX.fullmatch(name[:-1]):
                 raise _Decline()
-            self.prefixes[name[:-1]] = self.iri(self.expect("iri"))  # declared again: the last one counts, as in pyoxigraph
+            self.prefixes[name[:-1]] = self.iri(self.expect("iri")).value  # declared again: the last one counts, as in pyoxigraph
         if self.keyword("ASK"):
             form, projection = "ASK", ()
         elif self.keyword("SELECT"):
@@ -161,20 +163,15 @@ class _Reader:
         return match.group(1)
 
     @staticmethod
-    def iri(token: str) -> str:
-        import pyoxigraph
-
+    def iri(token: str) -> pyoxigraph.NamedNode:
         value = token[1:-1]
         if not _ABSOLUTE.match(value) or _DOT_SEGMENT.search(value.partition(":")[2]):
             raise _Decline()  # relative IRIs and dot segments: the parser resolves those
-        pyoxigraph.NamedNode(value)  # a ValueError for what the parser would refuse, e.g. a prefix IRI ending in "%"
-        return value
+        return pyoxigraph.NamedNode(value)  # a ValueError for what the parser would refuse, e.g. a prefix IRI ending in "%"
 
     def named(self, kind: str, value: str):
-        import pyoxigraph
-
         if kind == "iri":
-            return pyoxigraph.NamedNode(self.iri(value))
+            return self.iri(value)
         if kind == "pname":
             prefix, _, local = value.partition(":")
             if prefix not in self.prefixes or not _LOCAL.fullmatch(local) or local.endswith("."):
@@ -185,8 +182,6 @@ class _Reader:
     def predicate(self):
         kind, value = self.take()
         if kind == "word" and value == "a":
-            import pyoxigraph
-
             return pyoxigraph.NamedNode(RDF_TYPE)
         return self.variable(value) if kind == "var" else self.named(kind, value)
 
@@ -199,8 +194,6 @@ class _Reader:
         return self.named(kind, value)
 
     def literal(self, token: str):
-        import pyoxigraph
-
         quotes = 3 if token[:3] in ('"""', "'''") else 1
         text = token[quotes:-quotes]
         if "\\" in text:
