@@ -4,21 +4,23 @@ Most requests an endpoint gets are lookups: the resource with this label,
 everything about this IRI, what links to it. Sent through pyoxigraph's
 ``Store.query`` in a query worker, each costs a query parse and plan (about
 20 µs even for ``ASK {}``) and a hop to another process. A query that is a
-single triple pattern needs neither: it is one range of one of the store's
-indexes, read with ``Store.quads_for_pattern``, which returns the same rows in
-the same order as the query engine.
+single triple pattern needs neither: it is a walk along one of the store's
+lists of quads, read with ``Store.quads_for_pattern``, which returns the same
+rows in the same order as the query engine.
 
-Such a lookup cannot run long or grow large, so it needs no time limit: it is
-one index seek and at most :data:`MAX_ROWS` rows of at most
-:data:`MAX_BYTES` bytes. Anything larger, and any query that is not plainly
-of this one shape (the recogniser accepts a strict subset of the grammar and
-declines everything else), goes to a query worker as before. The guard has
-already run on every query that gets here.
+Such a lookup cannot run long or grow large, so it needs no time limit: it
+reads at most :data:`MAX_ROWS` rows of at most :data:`MAX_BYTES` bytes, and
+walks past at most :data:`MAX_SCAN` quads that do not match (see
+:func:`_matching`). Anything larger, and any query that is not plainly of this
+one shape (the recogniser accepts a strict subset of the grammar and declines
+everything else), goes to a query worker as before. The guard has already run
+on every query that gets here.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 import pyoxigraph
 
@@ -28,6 +30,9 @@ from .results import NATIVE, TooLarge, write_boolean, write_rows
 # What one lookup may read in the HTTP process before it hands the query to a worker.
 MAX_ROWS = 1000
 MAX_BYTES = 1024 * 1024
+# With two or three terms given, a lookup may read many quads to find few rows: it
+# runs here only if one of its terms is in at most this many quads (see _matching).
+MAX_SCAN = 2000
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _LANG_STRINGS = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
@@ -219,8 +224,10 @@ def answer(store, lookup: Lookup, fmt: str, cap: int, max_bytes: int | None = No
     """The lookup's result in ``fmt`` and whether it was cut at ``cap`` rows;
     None when it is too large to answer here (a worker answers it).
     TooLarge when the result is over ``max_bytes``, as the worker would say."""
-    subject, predicate, object_ = (None if isinstance(term, str) else term for term in lookup.pattern)
-    quads = store.quads_for_pattern(subject, predicate, object_, None)  # None: every graph, as the union default graph
+    quads = _matching(store, [None if isinstance(term, str) else term for term in lookup.pattern])
+    if quads is None:
+        return None
+    quads = iter(quads)
     if lookup.form == "ASK":
         body = write_boolean(next(quads, None) is not None, fmt)
         if max_bytes is not None and len(body) > max_bytes:
@@ -248,6 +255,48 @@ def answer(store, lookup: Lookup, fmt: str, cap: int, max_bytes: int | None = No
     if max_bytes is not None and (len(body) > max_bytes or (size > max_bytes and not _written_whole(body, fmt, cap, truncated))):
         raise TooLarge()
     return body, truncated
+
+
+def _matching(store, terms: list):
+    """The quads that match ``terms`` (None: any term), in the order the query
+    engine gives them; None when finding them could mean reading more than
+    MAX_SCAN quads or MAX_BYTES here.
+
+    pyoxigraph's in-memory store keeps every quad in one list per subject, one
+    per predicate and one per object, all newest first. With one term given or
+    none, each quad of the walk is a row, and the row cap bounds the work. With
+    more, the store walks the shortest of their lists and skips the quads that
+    do not match, which may be many. So the lookup walks one list itself, that
+    of the object, else the subject, else the predicate, only if it holds at
+    most MAX_SCAN quads, and filters it: since the lists share one order, the
+    rows come in the store's order. The other terms are compared here only if
+    they are IRIs; a literal is compared by the store alone, which may
+    normalise it (``"01"^^xsd:integer``)."""
+    given = [index for index, term in enumerate(terms) if term is not None]
+    if len(given) < 2:
+        return store.quads_for_pattern(*terms, None)  # None: every graph, as the union default graph
+    object_is_literal = terms[2] is not None and not isinstance(terms[2], pyoxigraph.NamedNode)
+    for index in (2, 0, 1):
+        if terms[index] is None or (index != 2 and object_is_literal):
+            continue
+        alone = [None, None, None]
+        alone[index] = terms[index]
+        walked, read = [], 0
+        for quad in store.quads_for_pattern(*alone, None):
+            read += len(str(quad))
+            if len(walked) == MAX_SCAN or read > MAX_BYTES:
+                break
+            walked.append(quad)
+        else:
+            for position in given:
+                if position != index:
+                    walked = [quad for quad in walked if _term_at(quad, position) == terms[position]]
+            return walked
+    return None
+
+
+def _term_at(quad, position: int):
+    return quad.subject if position == 0 else quad.predicate if position == 1 else quad.object
 
 
 def _text(term) -> str:
