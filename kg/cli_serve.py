@@ -40,7 +40,7 @@ def usable_cores() -> int:
               help="Memory a query may use beyond the loaded graph; a query that needs more fails alone (0: no cap).")
 @click.option("--direct-lookups/--no-direct-lookups", default=True, show_default=True,
               help="Answer queries that are one triple pattern (a label, an IRI's triples) by an index lookup in the "
-                   "HTTP processes, which share one more copy of the graph for it; all other queries run in the workers.")
+                   "HTTP processes, each of which then holds a copy of the graph; all other queries run in the workers.")
 @click.option("--base", default=None, envvar="KG_BASE", show_envvar=True, metavar="IRI",
               help="Base IRI of the graph; IRIs under it resolve to pages here. [default: https://w3id.org/ai-race-kg/]")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request on stderr.")
@@ -61,7 +61,7 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
     Examples:
       kg serve
       kg serve --port 8080 --timeout 5 --workers 4
-      kg serve --processes 1 --workers 1     # the least memory: the graph is loaded twice
+      kg serve --processes 1 --workers 1 --no-direct-lookups   # the least memory: one copy of the graph
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' localhost:8000/sparql
     """
     from .errors import KGError
@@ -75,7 +75,7 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
     if workers < processes:
         raise KGError(f"--workers {workers} is fewer than --processes {processes}: each process needs a worker")
     # Loaded (or checked) here, so that a missing or corrupt kg.nq is a clean error before anything
-    # starts; the HTTP processes forked later share this copy for the direct lookups.
+    # starts; the HTTP processes forked later start from this copy for the direct lookups.
     click.echo(f"Loading {export}/kg.nq", err=True)
     store = open_store(export) if direct_lookups else check_nquads(export)
     app = create_app(export, store=store, base=_base(base), timeout=timeout, workers=workers, queue=queue,

@@ -89,6 +89,35 @@ def test_a_port_in_use_is_a_clean_error(built):
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
 
 
+def group_members(pgid: int) -> list[int]:
+    """Live processes of a process group (orphans keep their group when re-parented)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+def start_serve(built, *options):
+    return subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "serve", "--export", str(built.out),
+                             "--port", "0", "--no-access-log", *options], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+
+
+def stopped_cleanly(process, signum) -> list[int]:
+    """Send ``signum``; the processes of the server's group still alive a while later."""
+    process.send_signal(signum)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    while group_members(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return group_members(process.pid)
+
+
 @pytest.mark.parametrize("options, processes, workers", [
     ((), min(len(os.sched_getaffinity(0)), 4), 2 * min(len(os.sched_getaffinity(0)), 4)),
     (("--processes", "1"), 1, 2),
@@ -96,13 +125,22 @@ def test_a_port_in_use_is_a_clean_error(built):
     (("--processes", "3", "--workers", "5"), 3, 5),
 ])
 def test_by_default_one_process_per_core_and_two_workers_each(built, options, processes, workers):
-    process = subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "serve", "--export", str(built.out),
-                                "--port", "0", "--no-access-log", *options], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True)
+    process = start_serve(built, *options)
     try:
         lines = [process.stderr.readline(), process.stderr.readline()]
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        left = stopped_cleanly(process, signal.SIGTERM)
     assert lines[0] == f"Loading {built.out}/kg.nq\n"
     assert f" from {processes} process{'es' if processes > 1 else ''} and {workers} query workers; " in lines[1]
+    assert left == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("delay", [0, 0.005, 0.05, 1.0])
+def test_a_stop_at_any_moment_of_the_start_leaves_nothing_running(built, signum, delay):
+    """The processes fork right after the "Serving" line; a signal then, before
+    uvicorn handles signals, must still stop the forked ones and their workers."""
+    process = start_serve(built, "--processes", "3", "--workers", "3")
+    process.stderr.readline(), process.stderr.readline()
+    time.sleep(delay)
+    assert stopped_cleanly(process, signum) == []

@@ -10,8 +10,9 @@ rows in the same order as the query engine.
 
 Such a lookup cannot run long or grow large, so it needs no time limit: it
 reads at most :data:`MAX_ROWS` rows of at most :data:`MAX_BYTES` bytes, and
-walks past at most :data:`MAX_SCAN` quads that do not match (see
-:func:`_matching`). Anything larger, and any query that is not plainly of this
+with two or three terms it walks at most :data:`MAX_SCAN` quads (and
+:data:`MAX_BYTES`) of each of its terms' lists, three at most, before it
+answers or gives up (see :func:`_matching`). Anything larger, and any query that is not plainly of this
 one shape (the recogniser accepts a strict subset of the grammar and declines
 everything else), goes to a query worker as before. The guard has already run
 on every query that gets here.

@@ -57,21 +57,41 @@ def serve_processes(app, host: str, port: int, processes: int, workers: int, acc
     started(sock.getsockname()[1])
     children = []
     app.state.pool.size = workers // processes + (workers % processes > 0)
-    for index in range(1, processes):
-        pid = os.fork()
-        if pid == 0:
-            _die_with_parent()
-            app.state.pool.size = workers // processes + (workers % processes > index)
-            code = 0
+    parent = os.getpid()
+
+    def stop(signum, frame) -> None:
+        """A SIGTERM or SIGINT before uvicorn takes over the signals (or after it gives them back):
+        stop the children, then die of the signal as before. Raising here instead would
+        not do: an exception from a signal handler may be swallowed by the event loop."""
+        for pid in children:
             try:
-                _run(app, sock, access_log)
-            except BaseException:  # noqa: BLE001 - a child must never return into the parent's code
-                code = 1
-            finally:
-                sys.stderr.flush()
-                os._exit(code)
-        children.append(pid)
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop)
     try:
+        for index in range(1, processes):
+            pid = os.fork()
+            if pid == 0:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                _die_with_parent()
+                if os.getppid() != parent:  # the parent died before the line above: nobody would stop this one
+                    os._exit(0)
+                app.state.pool.size = workers // processes + (workers % processes > index)
+                code = 0
+                try:
+                    _run(app, sock, access_log)
+                except BaseException:  # noqa: BLE001 - a child must never return into the parent's code
+                    code = 1
+                finally:
+                    sys.stderr.flush()
+                    os._exit(code)
+            children.append(pid)
         _run(app, sock, access_log)
     finally:
         for pid in children:

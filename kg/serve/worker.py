@@ -136,6 +136,11 @@ def _limit_memory(megabytes: int) -> None:
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - runs in the child
     from ..store import open_store
 
+    import signal
+
+    # Ctrl-C reaches the whole process group; the server stops its workers itself
+    # (kill, or the end of their stdin), so a worker has nothing to print for it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     export, memory_mb = (argv or sys.argv[1:])[:2]
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write to the frame channel
