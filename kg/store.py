@@ -25,12 +25,12 @@ def sparql_prologue(base: str | None = None) -> str:
 
 def open_store(export: Path = DEFAULT_EXPORT):
     """An in-memory pyoxigraph Store holding export/kg.nq."""
-    path = _nquads_path(export)
+    path = nquads_path(export)
     with path.open("rb") as handle:
         return load_nquads(handle, str(path))
 
 
-def _nquads_path(export: Path) -> Path:
+def nquads_path(export: Path) -> Path:
     path = Path(export)
     if path.is_dir():
         path = path / NQUADS
@@ -43,7 +43,7 @@ def check_nquads(export: Path = DEFAULT_EXPORT) -> None:
     """Read export/kg.nq through without keeping it: a KGError if it is missing or not valid N-Quads."""
     import pyoxigraph
 
-    path = _nquads_path(export)
+    path = nquads_path(export)
     try:
         for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS):
             pass
@@ -63,4 +63,4 @@ def load_nquads(source, name: str):
     return store
 
 
-__all__ = ["DEFAULT_EXPORT", "NQUADS", "PREFIXES", "check_nquads", "open_store", "sparql_prologue"]
+__all__ = ["DEFAULT_EXPORT", "NQUADS", "PREFIXES", "check_nquads", "nquads_path", "open_store", "sparql_prologue"]

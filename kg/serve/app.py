@@ -27,17 +27,15 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from ..store import open_store, sparql_prologue
+from ..store import nquads_path, open_store, sparql_prologue
 from ..terms import DEFAULT_BASE, PATHS, base_prefixes
 from . import guard, lookup, pages
 from .negotiate import BadAccept, choose
 from .results import GRAPH_TYPES, SELECT_TYPES, TooLarge
-from .worker import Busy, Pool, TimedOut
+from .worker import CUT_HEAD, WHOLE_HEAD, Busy, Pool, TimedOut
 
-SELECT_OFFER = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                "text/tab-separated-values", "application/json", "application/xml")
-GRAPH_OFFER = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
-               "application/x-turtle")
+SELECT_OFFER = tuple(SELECT_TYPES)
+GRAPH_OFFER = tuple(GRAPH_TYPES)
 PAGE_OFFER = ("text/html", *GRAPH_OFFER)
 PAGE_FORMATS = {"html": "text/html", "ttl": "text/turtle", "jsonld": "application/ld+json",
                 "nt": "application/n-triples", "rdf": "application/rdf+xml"}
@@ -67,6 +65,19 @@ def error(status: int, code: str, message: str, headers: dict | None = None) -> 
     return JSONResponse({"error": {"status": status, "code": code, "message": message}}, status, headers=headers)
 
 
+def internal_error() -> JSONResponse:
+    """The 500 for a failure of the server's own; a new response each time, as callers add headers."""
+    return error(500, "internal_error", "the server could not answer this request")
+
+
+def _read_only() -> guard.Refused:
+    return guard.Refused(403, "read_only", "this endpoint is read-only; SPARQL updates are refused")
+
+
+def _too_large(what: str, limit: int) -> guard.Refused:
+    return guard.Refused(413, "too_large", f"the {what} is over the limit of {limit} bytes")
+
+
 def _content_type(header: str | None) -> tuple[str, dict[str, str]]:
     if not header:
         return "", {}
@@ -80,12 +91,12 @@ def _content_type(header: str | None) -> tuple[str, dict[str, str]]:
 
 async def _read_body(length: str | None, chunks, limit: int) -> bytes:
     if length and length.isdigit() and int(length) > limit:
-        raise guard.Refused(413, "too_large", f"the request body is over the limit of {limit} bytes")
+        raise _too_large("request body", limit)
     parts, size = [], 0
     async for chunk in chunks:
         size += len(chunk)
         if size > limit:
-            raise guard.Refused(413, "too_large", f"the request body is over the limit of {limit} bytes")
+            raise _too_large("request body", limit)
         parts.append(chunk)
     return b"".join(parts)
 
@@ -112,7 +123,7 @@ async def _params(method: str, query_string: bytes, header, stream, settings: Se
         return params
     media, options = _content_type(header("content-type"))
     if media == "application/sparql-update":
-        raise guard.Refused(403, "read_only", "this endpoint is read-only; SPARQL updates are refused")
+        raise _read_only()
     body = await _read_body(header("content-length"), stream(), settings.max_query_bytes)
     if media == "application/x-www-form-urlencoded":
         return params + parse_qsl(_decode(body), keep_blank_values=True)
@@ -135,7 +146,7 @@ async def _run(state, job: dict) -> tuple[dict, bytes]:
     except TimedOut:
         raise guard.Refused(503, "timeout", f"the query ran past the time limit of {state.settings.timeout:g} s and was stopped") from None
     if head["status"] != 200:
-        raise guard.Refused(head["status"], head["code"], head["message"])
+        raise guard.Refused(**head)
     return head, body
 
 
@@ -167,13 +178,9 @@ def _endpoint_of(scheme, server, root_path, path, host) -> str:
 _ENDPOINTS = _Memo(_endpoint_of)
 
 
-def _endpoint(request) -> str:
+def endpoint(scope) -> str:
     """This endpoint's IRI (the base for relative IRIs in queries); the Host
     header is the client's, so an unusable one falls back to loopback."""
-    return endpoint(request.scope)
-
-
-def endpoint(scope) -> str:
     host = next((value for key, value in scope["headers"] if key == b"host"), None)
     server = scope.get("server")
     return _ENDPOINTS[scope.get("scheme", "http"), tuple(server) if server else None, scope.get("root_path", ""), scope["path"], host]
@@ -213,7 +220,7 @@ async def answer(state, scope, header, stream) -> tuple[bytes, str, dict] | None
     params = await _params(method, scope.get("query_string", b""), header, stream, settings)
     names = [name for name, _ in params]
     if "update" in names:
-        raise guard.Refused(403, "read_only", "this endpoint is read-only; SPARQL updates are refused")
+        raise _read_only()
     queries = [value for name, value in params if name == "query"]
     if not queries:
         if method == "GET" and not params:
@@ -223,7 +230,7 @@ async def answer(state, scope, header, stream) -> tuple[bytes, str, dict] | None
         raise guard.Refused(400, "bad_request", "more than one 'query' parameter")
     query = queries[0]
     if len(query.encode("utf-8", "surrogatepass")) > settings.max_query_bytes:
-        raise guard.Refused(413, "too_large", f"the query is over the limit of {settings.max_query_bytes} bytes")
+        raise _too_large("query", settings.max_query_bytes)
     await pool.start()
     default = [value for name, value in params if name == "default-graph-uri"]
     named = [value for name, value in params if name == "named-graph-uri"]
@@ -231,8 +238,9 @@ async def answer(state, scope, header, stream) -> tuple[bytes, str, dict] | None
     guard.check_dataset_iris(named, pool.graphs, "named-graph-uri")
     base = endpoint(scope)
     checked = guard.check(query, pool.graphs, settings.max_depth, base=base)
-    media = _negotiate(header("accept"), SELECT_OFFER if checked.form in ("SELECT", "ASK") else GRAPH_OFFER)
-    fmt = SELECT_TYPES.get(media) or GRAPH_TYPES[media]
+    offered, writers = (SELECT_OFFER, SELECT_TYPES) if checked.form in ("SELECT", "ASK") else (GRAPH_OFFER, GRAPH_TYPES)
+    media = _negotiate(header("accept"), offered)
+    fmt = writers[media]
     found = lookup.recognise(checked) if state.store is not None and not (default or named) else None
     answered = _look_up(state, found, fmt) if found is not None else None
     if answered is None:
@@ -248,21 +256,17 @@ async def answer(state, scope, header, stream) -> tuple[bytes, str, dict] | None
     return body, _media_type(media), headers
 
 
-_WHOLE, _CUT = {"truncated": False}, {"truncated": True}
-
-
 def _look_up(state, found: lookup.Lookup, fmt: str) -> tuple[dict, bytes] | None:
     settings: Settings = state.settings
     try:
         answered = lookup.answer(state.store, found, fmt, settings.row_limit, settings.max_result_bytes)
     except TooLarge:
-        error = TooLarge.error(settings.max_result_bytes)
-        raise guard.Refused(error["status"], error["code"], error["message"]) from None
+        raise guard.Refused(**TooLarge.error(settings.max_result_bytes)) from None
     if answered is None:
         return None
     state.looked_up[0] += 1
     body, truncated = answered
-    return (_CUT if truncated else _WHOLE), body
+    return (CUT_HEAD if truncated else WHOLE_HEAD), body
 
 
 async def sparql(request: Request) -> Response:
@@ -279,14 +283,14 @@ async def service_description(request: Request) -> Response:
     pool: Pool = request.app.state.pool
     await pool.start()
     media = _negotiate(request.headers.get("accept"), GRAPH_OFFER)
-    endpoint = _endpoint(request)
+    iri = endpoint(request.scope)
     formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
     named = "".join(f" ;\n    sd:namedGraph [ a sd:NamedGraph ; sd:name <{g}> ]" for g in sorted(pool.graphs))
     turtle = f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix void: <http://rdfs.org/ns/void#> .
-<{endpoint}> a sd:Service ;
-  sd:endpoint <{endpoint}> ;
+<{iri}> a sd:Service ;
+  sd:endpoint <{iri}> ;
   sd:supportedLanguage sd:SPARQL11Query ;
   sd:feature sd:UnionDefaultGraph ;
   sd:resultFormat {", ".join(f"<http://www.w3.org/ns/formats/{f}>" for f in formats)} ;
@@ -362,11 +366,7 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
 
 
 async def _crash(request: Request, exc: Exception) -> Response:
-    return error(500, "internal_error", "the server could not answer this request")
-
-
-async def _ready(value):
-    return value
+    return internal_error()
 
 
 def create_app(export_dir: Path | str = "export", store=None, **options):
@@ -375,10 +375,7 @@ def create_app(export_dir: Path | str = "export", store=None, **options):
     ``store``, that graph already loaded into pyoxigraph, serves the direct
     lookups; without it the app loads its own copy at startup."""
     settings = Settings(export=Path(export_dir), **options)
-    if not (settings.export / "kg.nq").is_file() and not settings.export.is_file():
-        from ..errors import KGError
-
-        raise KGError(f"{settings.export / 'kg.nq'} not found; run 'kg build' first (or pass --export DIR)")
+    nquads_path(settings.export)  # a KGError now if there is no graph to serve
     pool = Pool(settings.export, size=settings.workers, queue=settings.queue, timeout=settings.timeout,
                 memory_mb=settings.worker_memory_mb)
 
@@ -386,11 +383,11 @@ def create_app(export_dir: Path | str = "export", store=None, **options):
     async def lifespan(app):
         # this process's own copy of the graph, for direct lookups, loads while the workers load theirs
         loading = None
-        if settings.direct_lookups:
-            loading = asyncio.ensure_future(asyncio.to_thread(open_store, settings.export) if store is None else _ready(store))
+        if settings.direct_lookups and store is None:
+            loading = asyncio.ensure_future(asyncio.to_thread(open_store, settings.export))
         await pool.start()
-        if loading is not None:
-            app.state.store = await loading
+        if settings.direct_lookups:
+            app.state.store = store if loading is None else await loading
         yield
         await pool.close()
 

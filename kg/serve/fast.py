@@ -11,7 +11,7 @@ compares them). Everything else (the service description, OPTIONS, pages,
 """
 from __future__ import annotations
 
-from .app import CORS_EXPOSE, answer, error, refusal
+from .app import CORS_EXPOSE, answer, internal_error, refusal
 from .guard import Refused
 
 PATHS = frozenset({"/sparql", "/sparql/"})
@@ -79,7 +79,7 @@ class FastApp:
             return
         except Exception:
             # as Starlette's ServerErrorMiddleware does: a 500 (outside CORS), then the error goes to the log
-            response = error(500, "internal_error", "the server could not answer this request")
+            response = internal_error()
             await _send(send, 500, response.raw_headers, response.body)
             raise
         if answered is None:  # GET with an empty query string: the service description

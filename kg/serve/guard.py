@@ -204,9 +204,7 @@ def check(query: str, graphs: frozenset[str] | set[str], max_depth: int = MAX_DE
                 target = toks[at] if at < len(toks) else None
                 if target is None or (target := _resolve(target, prefixes, base)) is None:
                     raise Refused(400, "bad_query", "FROM must be followed by an IRI")
-                if target not in graphs:
-                    raise Refused(400, "graph_refused", f"FROM{' NAMED' if named else ''} <{target}> is not a graph in this store; "
-                                  "only graphs it holds can be queried (the service description lists them)")
+                check_dataset_iris([target], graphs, "FROM NAMED" if named else "FROM")
                 (from_named if named else from_graphs).append(target)
     if form is None:
         raise Refused(400, "bad_query", "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")

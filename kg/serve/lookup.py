@@ -26,7 +26,8 @@ from itertools import islice
 import pyoxigraph
 
 from .guard import Checked
-from .results import NATIVE, TooLarge, write_boolean, write_rows
+from ..terms import PREFIXES
+from .results import NATIVE, RDF_LANGSTRING, TooLarge, write_boolean, write_rows
 
 # What one lookup may read in the HTTP process before it hands the query to a worker.
 MAX_ROWS = 1000
@@ -35,9 +36,8 @@ MAX_BYTES = 1024 * 1024
 # runs here only if one of its terms is in at most this many quads (see _matching).
 MAX_SCAN = 2000
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_LANG_STRINGS = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
-                 "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString")
+RDF_TYPE = PREFIXES["rdf"] + "type"
+_LANG_STRINGS = (RDF_LANGSTRING, PREFIXES["rdf"] + "dirLangString")
 
 # Deliberately narrower than the grammar: ASCII names, absolute IRIs without
 # dot segments, strings with only the simple escapes. Whatever does not match

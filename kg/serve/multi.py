@@ -33,6 +33,14 @@ def _die_with_parent() -> None:
         pass
 
 
+def _terminate(children: list[int]) -> None:
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+
+
 def _run(app, sock: socket.socket, access_log: bool) -> None:
     import uvicorn
 
@@ -63,11 +71,7 @@ def serve_processes(app, host: str, port: int, processes: int, workers: int, acc
         """A SIGTERM or SIGINT before uvicorn takes over the signals (or after it gives them back):
         stop the children, then die of the signal as before. Raising here instead would
         not do: an exception from a signal handler may be swallowed by the event loop."""
-        for pid in children:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        _terminate(children)
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
 
@@ -94,11 +98,7 @@ def serve_processes(app, host: str, port: int, processes: int, workers: int, acc
             children.append(pid)
         _run(app, sock, access_log)
     finally:
-        for pid in children:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        _terminate(children)
         for pid in children:
             try:
                 os.waitpid(pid, 0)

@@ -18,38 +18,27 @@ from xml.sax.saxutils import quoteattr as _quoteattr
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
+# Media types the endpoint offers, in its order of preference, and the writer of each.
 SELECT_TYPES = {
     "application/sparql-results+json": "json",
-    "application/json": "json",
     "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
     "text/csv": "csv",
     "text/tab-separated-values": "tsv",
+    "application/json": "json",
+    "application/xml": "xml",
 }
 GRAPH_TYPES = {
     "text/turtle": "TURTLE",
-    "application/x-turtle": "TURTLE",
     "application/n-triples": "N_TRIPLES",
-    "text/plain": "N_TRIPLES",
     "application/ld+json": "JSON_LD",
     "application/rdf+xml": "RDF_XML",
+    "application/x-turtle": "TURTLE",
 }
-# What a response declares for each writer.
-CONTENT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "TURTLE": "text/turtle; charset=utf-8",
-    "N_TRIPLES": "application/n-triples",
-    "JSON_LD": "application/ld+json",
-    "RDF_XML": "application/rdf+xml",
-}
+_KINDS = {"NamedNode": "uri", "BlankNode": "bnode", "Literal": "literal"}
 
 
 def _kind(term) -> str:
-    name = type(term).__name__
-    return {"NamedNode": "uri", "BlankNode": "bnode", "Literal": "literal"}.get(name, "triple")
+    return _KINDS.get(type(term).__name__, "triple")
 
 
 def _json_term(term) -> str:
@@ -103,7 +92,8 @@ def _xml_term(term) -> str:
 def _csv_field(term) -> str:
     if term is None:
         return ""
-    value = "_:" + term.value if _kind(term) == "bnode" else (term.value if _kind(term) != "triple" else str(term))
+    kind = _kind(term)
+    value = "_:" + term.value if kind == "bnode" else (term.value if kind != "triple" else str(term))
     if any(c in value for c in ',"\r\n'):
         value = '"' + value.replace('"', '""') + '"'
     return value

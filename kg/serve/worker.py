@@ -16,23 +16,13 @@ import os
 import struct
 import subprocess
 import sys
-from dataclasses import dataclass
 
 _LEN = struct.Struct(">I")
 # An answer frame starts with one of these bytes, then the body; an error
 # frame is the JSON object {"status": ..., "code": ..., "message": ...}.
 WHOLE, CUT = b"\x00", b"\x01"
-_WHOLE_HEAD = {"status": 200, "truncated": False}
-_CUT_HEAD = {"status": 200, "truncated": True}
-
-
-@dataclass
-class Answer:
-    status: int
-    content_type: str
-    body: bytes
-    truncated: bool = False
-    code: str = ""
+WHOLE_HEAD = {"status": 200, "truncated": False}
+CUT_HEAD = {"status": 200, "truncated": True}
 
 
 class Busy(Exception):
@@ -63,7 +53,7 @@ def _may_block(query: str) -> bool:
 def _execute(store, request: dict) -> tuple[dict, bytes]:
     import pyoxigraph
 
-    from .results import CONTENT_TYPES, NATIVE, TooLarge, serialize_small, write_boolean, write_solutions, write_triples
+    from .results import NATIVE, TooLarge, serialize_small, write_boolean, write_solutions, write_triples
 
     options = {}
     if request.get("default") is not None or request.get("named") is not None:
@@ -97,7 +87,7 @@ def _execute(store, request: dict) -> tuple[dict, bytes]:
         return {"status": 500, "code": "query_failed", "message": f"the query failed: {type(exc).__name__}"}, b""
     if max_bytes is not None and len(body) > max_bytes:
         return too_large, b""
-    return {"status": 200, "type": CONTENT_TYPES[fmt], "truncated": truncated}, body
+    return (CUT_HEAD if truncated else WHOLE_HEAD), body
 
 
 def _answer_frame(head: dict, body: bytes) -> bytes:
@@ -243,9 +233,9 @@ class Worker:
                 expiry.cancel()
         kind = frame[:1]
         if kind == WHOLE:
-            return _WHOLE_HEAD, frame[1:]
+            return WHOLE_HEAD, frame[1:]
         if kind == CUT:
-            return _CUT_HEAD, frame[1:]
+            return CUT_HEAD, frame[1:]
         return json.loads(frame), b""
 
     def kill(self) -> None:
