@@ -47,12 +47,11 @@ class _Timer:
         self.timings[self.stage] = time.perf_counter() - self.start
 
 
-def check(data: Path = DEFAULT_DATA, corpus: str | Path | None = None, base: str = DEFAULT_BASE, progress=None) -> BuildResult:
-    """Everything a build does except writing files. Raises on bad input.
-
-    ``progress``, if given, is called with each stage's name as it starts.
-    """
-    timings: dict[str, float] = {}
+def checked_catalog(data: Path = DEFAULT_DATA, corpus: str | Path | None = None, progress=None,
+                    timings: dict[str, float] | None = None):
+    """The catalog and the articles it quotes, every quote located; raises on bad input.
+    For the commands that need the curated data but not the graph."""
+    timings = {} if timings is None else timings
     corpus_dir = resolve_corpus(corpus)
     with _Timer(timings, "load", progress):
         catalog, problems = load_catalog(Path(data))
@@ -60,6 +59,16 @@ def check(data: Path = DEFAULT_DATA, corpus: str | Path | None = None, base: str
         articles, quote_problems = locate_quotes(catalog, corpus_dir)
     if problems or quote_problems:
         raise DataError(problems + quote_problems)
+    return catalog, articles
+
+
+def check(data: Path = DEFAULT_DATA, corpus: str | Path | None = None, base: str = DEFAULT_BASE, progress=None) -> BuildResult:
+    """Everything a build does except writing files. Raises on bad input.
+
+    ``progress``, if given, is called with each stage's name as it starts.
+    """
+    timings: dict[str, float] = {}
+    catalog, articles = checked_catalog(data, corpus, progress, timings)
     with _Timer(timings, "compile", progress):
         quads = compile_catalog(catalog, base)
     return BuildResult(catalog, articles, quads, timings=timings)
@@ -99,38 +108,34 @@ _FORKED: tuple | None = None
 def write_exports(result: BuildResult, base: str, out: Path) -> list[Path]:
     """Render every export, stage it beside ``out``, then move all into place."""
     global _FORKED
-    from .export.files import commit, discard, prepare, stage, write_failed
+    from .export.files import commit, stage, staging
 
-    prepare(out)
     renderers = exporters()
-    staged: dict[str, str] = {}
     forked: dict[str, concurrent.futures.Future] = {}
     pool = None
-    try:
-        if len(result.quads) >= PARALLEL_QUADS and "fork" in multiprocessing.get_all_start_methods():
-            _FORKED = (result, base, out)
-            pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-            # The slowest renderings go to the child; the parent does the rest.
-            forked = {name: pool.submit(_stage_forked, name) for name in _SLOWEST if name in renderers}
-        for name in sorted(renderers):
-            if name not in forked:
-                staged[name] = stage(out, name, renderers[name](result, base))
-        for name, future in forked.items():
-            staged[name] = future.result()
-    except BaseException as exc:
-        if pool is not None:
-            pool.shutdown(wait=True)  # so that no child writes after the clean-up
+    with staging(out) as staged:
+        try:
+            if len(result.quads) >= PARALLEL_QUADS and "fork" in multiprocessing.get_all_start_methods():
+                _FORKED = (result, base, out)
+                pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+                # The slowest renderings go to the child; the parent does the rest.
+                forked = {name: pool.submit(_stage_forked, name) for name in _SLOWEST if name in renderers}
+            for name in sorted(renderers):
+                if name not in forked:
+                    staged[name] = stage(out, name, renderers[name](result, base))
             for name, future in forked.items():
-                if name not in staged and not future.cancelled() and future.exception() is None:
-                    staged[name] = future.result()
-        discard(staged)
-        if isinstance(exc, OSError):
-            raise write_failed(out, exc) from None
-        raise
-    finally:
-        if pool is not None:
-            pool.shutdown()
-        _FORKED = None
+                staged[name] = future.result()
+        except BaseException:
+            if pool is not None:
+                pool.shutdown(wait=True)  # so that no child writes after the clean-up, which staging does
+                for name, future in forked.items():
+                    if name not in staged and not future.cancelled() and future.exception() is None:
+                        staged[name] = future.result()
+            raise
+        finally:
+            if pool is not None:
+                pool.shutdown()
+            _FORKED = None
     return commit(out, staged)
 
 

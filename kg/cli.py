@@ -199,10 +199,11 @@ def stats(data, corpus, base, fmt, output):
       kg stats
       kg stats --format json | jq .conflicts
     """
-    from .build import check
+    from .build import checked_catalog
     from .stats import stats as compute
 
-    figures = compute(check(data, corpus, _base(base)).catalog)
+    _base(base)  # a bad --base is an error here too, though the figures need no IRIs
+    figures = compute(checked_catalog(data, corpus)[0])
     if fmt == "json":
         emit(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", output)
         return

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .cli import _fail_cleanly, data_options
+from .cli import _count, _fail_cleanly, data_options
 
 
 @click.command()
@@ -70,10 +70,6 @@ def gaps(data, corpus, base, fmt, check):
         for g in found:
             click.echo(f"{g.location():<{width}}  {g.kind:<6}  {g.text}")
     names = sum(1 for g in found if g.kind == "name")
-    click.echo(f"{len(found)} uncovered: {_plural(names, 'name')}, {_plural(len(found) - names, 'figure')}", err=True)
+    click.echo(f"{len(found)} uncovered: {_count(names, 'name')}, {_count(len(found) - names, 'figure')}", err=True)
     if check and found:
         sys.exit(1)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"

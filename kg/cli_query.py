@@ -99,11 +99,12 @@ def conflicts(data, corpus, base, fmt, output):
       kg conflicts --format csv -o conflicts.csv
       kg conflicts --format json | jq '.[].subject'
     """
-    from .build import check
+    from .build import checked_catalog
     from .conflicts import conflict_report, conflict_rows, conflict_text
     from .results import render_records
 
-    report = conflict_report(check(data, corpus, _base(base)).catalog)
+    _base(base)  # a bad --base is an error here too, though the report needs no IRIs
+    report = conflict_report(checked_catalog(data, corpus)[0])
     emit(render_records(report, fmt, conflict_text, conflict_rows), output)
 
 

@@ -31,12 +31,13 @@ def viewer(data, corpus, base, out, types, sources, around, depth):
       kg viewer --out a002.html --source a002
       kg viewer --out deepseek.html --around deepseek --depth 2
     """
-    from .build import check
+    from .build import checked_catalog
     from .export.files import replace_files
     from .export.html import viewer_html
 
-    result = check(data, corpus, _base(base))
-    page = viewer_html(result.catalog, types=types, sources=sources, around=around, depth=depth)
+    _base(base)  # a bad --base is an error here too, though the page needs no IRIs
+    catalog, _ = checked_catalog(data, corpus)
+    page = viewer_html(catalog, types=types, sources=sources, around=around, depth=depth)
     out = out.resolve()
     replace_files(out.parent, {out.name: page})
     click.echo(f"Wrote {out} ({len(page.encode('utf-8')):,} bytes)", err=True)

@@ -26,8 +26,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .load import Catalog, Claim
-from .terms import DEFAULT_BASE, PATHS, RDF_TYPE, curie, literal, normalise_base
-from .values import Value, parse_value
+from .terms import DEFAULT_BASE, PATHS, PREFIXES, RDF_TYPE, curie, literal, normalise_base
+from .values import Value
 
 Quad = tuple[str, str, str, str]  # subject, predicate, object, graph ("" = default)
 
@@ -97,7 +97,7 @@ def compile_catalog(catalog: Catalog, base: str = DEFAULT_BASE) -> list[Quad]:
         if rec.description:
             add((e, T["schema:description"], literal(rec.description, lang="en"), ""))
         if rec.wikidata:
-            add((e, T["owl:sameAs"], f"<http://www.wikidata.org/entity/{rec.wikidata}>", ""))
+            add((e, T["owl:sameAs"], f"<{PREFIXES['wd']}{rec.wikidata}>", ""))
 
     for source in catalog.sources.values():
         rec = source.record
@@ -111,9 +111,8 @@ def compile_catalog(catalog: Catalog, base: str = DEFAULT_BASE) -> list[Quad]:
             add((s, T["dct:title"], literal(rec.title, lang="en"), ""))
         if rec.publisher:
             add((s, T["dct:publisher"], mint.entity(rec.publisher), ""))
-        if rec.date:
-            date = parse_value("date", rec.date)
-            add((s, T["schema:datePublished"], literal(date.lexical, date.datatype), ""))
+        if source.date is not None:
+            add((s, T["schema:datePublished"], literal(source.date.lexical, source.date.datatype), ""))
         for field, predicate in (("author", "kg:authorDescription"), ("dateline", "kg:dateline"), ("section", "kg:section")):
             text = getattr(rec, field)
             if text:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .load import Catalog
 from .results import Rows
-from .stats import conflicts
+from .stats import conflicts, reported
 
 
 def conflict_report(catalog: Catalog) -> list[dict]:
@@ -16,11 +16,9 @@ def conflict_report(catalog: Catalog) -> list[dict]:
     report = []
     for conflict in conflicts(catalog):
         values = []
-        for claim in sorted(conflict.claims, key=lambda c: (c.value.key, sorted(c.qualifiers))):
+        for claim in conflict.claims:
             values.append({
-                "value": claim.value.display(),
-                "qualifiers": {k: v.display() for k, v in sorted(claim.qualifiers.items())},
-                "rank": claim.rank,
+                **reported(claim),
                 "reason": claim.reason or "",
                 "evidence": [
                     {"source": ev.source, "title": catalog.sources[ev.source].record.title or "", "quote": ev.exact or ev.quote}

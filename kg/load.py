@@ -34,6 +34,7 @@ class Where:
 class Source:
     record: SourceRecord
     where: Where
+    date: Value | None = None  # the record's date, parsed
 
     @property
     def id(self) -> str:
@@ -130,9 +131,6 @@ def load_catalog(path: Path, vocab: Vocabulary | None = None) -> tuple[Catalog, 
         doc = read_yaml(file, str(file))  # as the user named it
         problems.extend(doc.problems)
         if doc.problems:
-            continue
-        if doc.data is None:
-            problems.append(Problem(doc.path, 1, 1, "the file is empty; expected a mapping with 'sources', 'entities' and/or 'claims'"))
             continue
         if not isinstance(doc.data, dict):
             problems.append(doc.problem((), "the top level must be a mapping with 'sources', 'entities' and/or 'claims'"))
@@ -245,24 +243,24 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
     vocab = catalog.vocab
     first_seen: dict[tuple[str, str], Where] = {}
 
-    def register(table: dict, kind: str, item, where: Where) -> None:
+    def register(table: dict, kind: str, item) -> None:
         previous = first_seen.get((kind, item.id))
         if previous is not None:
             line, col = previous.doc.locate(previous.loc + ("id",))
-            problems.append(where.problem(f"duplicate {kind} id '{item.id}' (first defined at {previous.doc.path}:{line}:{col})", "id"))
+            problems.append(item.where.problem(f"duplicate {kind} id '{item.id}' (first defined at {previous.doc.path}:{line}:{col})", "id"))
             return
-        first_seen[(kind, item.id)] = where
+        first_seen[(kind, item.id)] = item.where
         table[item.id] = item
 
     for doc, data in parsed:
         for i, record in enumerate(data.sources):
             if record is None:
                 continue
-            register(catalog.sources, "source", Source(record, Where(doc, ("sources", i))), Where(doc, ("sources", i)))
+            register(catalog.sources, "source", Source(record, Where(doc, ("sources", i))))
         for i, record in enumerate(data.entities):
             if record is None:
                 continue
-            register(catalog.entities, "entity", Entity(record, Where(doc, ("entities", i))), Where(doc, ("entities", i)))
+            register(catalog.entities, "entity", Entity(record, Where(doc, ("entities", i))))
 
     entity_ids = catalog.entities
     actor_types = vocab.actor_types
@@ -275,7 +273,7 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
             problems.append(source.where.problem(_unknown_entity(publisher, entity_ids), "publisher"))
         if source.record.date:
             try:
-                parse_value("date", source.record.date)
+                source.date = parse_value("date", source.record.date)
             except BadValue as exc:
                 problems.append(source.where.problem(str(exc), "date"))
 

@@ -34,8 +34,17 @@ def conflicts(catalog: Catalog) -> list[Conflict]:
     found = []
     for (subject, prop), claims in sorted(groups.items()):
         if len({_reading(claim) for claim in claims}) > 1:
-            found.append(Conflict(subject, prop, claims))
+            found.append(Conflict(subject, prop, sorted(claims, key=lambda c: (c.value.key, sorted(c.qualifiers)))))
     return found
+
+
+def reported(claim: Claim) -> dict:
+    """What a claim says, as reports show it: its value, qualifiers and rank."""
+    return {
+        "value": claim.value.display(),
+        "qualifiers": {k: v.display() for k, v in sorted(claim.qualifiers.items())},
+        "rank": claim.rank,
+    }
 
 
 def _reading(claim: Claim) -> tuple:
@@ -62,15 +71,7 @@ def stats(catalog: Catalog) -> dict:
             {
                 "subject": c.subject,
                 "property": c.property,
-                "values": [
-                    {
-                        "value": claim.value.display(),
-                        "qualifiers": {k: v.display() for k, v in sorted(claim.qualifiers.items())},
-                        "rank": claim.rank,
-                        "sources": sorted({ev.source for ev in claim.evidence}),
-                    }
-                    for claim in sorted(c.claims, key=lambda cl: (cl.value.key, sorted(cl.qualifiers)))
-                ],
+                "values": [{**reported(claim), "sources": sorted({ev.source for ev in claim.evidence})} for claim in c.claims],
             }
             for c in conflicts(catalog)
         ],

@@ -13,7 +13,6 @@ from pathlib import Path
 from .errors import KGError
 
 KG = "https://w3id.org/ai-race-kg/ontology#"
-ONTOLOGY_IRI = "https://w3id.org/ai-race-kg/ontology"
 VALUE_KINDS = ("entity", "text", "count", "date", "amount", "quantity", "duration", "boolean")
 
 

@@ -1,6 +1,7 @@
 """Replace output files all together or not at all."""
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -62,19 +63,28 @@ def write_failed(folder: Path, exc: OSError) -> KGError:
     return KGError(f"cannot write to {str(folder)!r}: {exc.strerror}; the previous files are untouched")
 
 
-def replace_files(folder: Path, contents: dict[str, str | bytes]) -> list[Path]:
-    """Write every file to a temporary name first, then move them into place.
-
-    If anything fails while writing, no file in ``folder`` has been touched.
-    """
+@contextlib.contextmanager
+def staging(folder: Path):
+    """A dict of staged files (name -> temporary path) to fill for ``folder``:
+    if anything fails meanwhile, they are removed and nothing in the folder is
+    touched; the caller then moves them in with :func:`commit`."""
     prepare(folder)
     staged: dict[str, str] = {}
     try:
-        for name, content in sorted(contents.items()):
-            staged[name] = stage(folder, name, content)
+        yield staged
     except BaseException as exc:
         discard(staged)
         if isinstance(exc, OSError):
             raise write_failed(folder, exc) from None
         raise
+
+
+def replace_files(folder: Path, contents: dict[str, str | bytes]) -> list[Path]:
+    """Write every file to a temporary name first, then move them into place.
+
+    If anything fails while writing, no file in ``folder`` has been touched.
+    """
+    with staging(folder) as staged:
+        for name, content in sorted(contents.items()):
+            staged[name] = stage(folder, name, content)
     return commit(folder, staged)
