@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from .errors import DataError, KGError
+from .results import TABLE_FORMATS
 
 
 def _fail_cleanly(func):
@@ -62,10 +63,10 @@ def export_option(func):
 def output_options(*formats: str, default: str | None = "table"):
     """--format and -o/--output, shared by every command that prints results.
 
-    ``formats`` defaults to table|json|csv|tsv (kg.results.TABLE_FORMATS); the
+    ``formats`` defaults to TABLE_FORMATS (table|json|csv|tsv); the
     command gets ``fmt`` and ``output`` and writes with :func:`emit`.
     """
-    choices = formats or ("table", "json", "csv", "tsv")
+    choices = formats or TABLE_FORMATS
 
     def decorator(func):
         func = click.option(

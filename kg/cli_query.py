@@ -7,8 +7,9 @@ import click
 
 from .cli import _base, _fail_cleanly, data_options, emit, export_option, output_options
 from .errors import KGError
+from .results import GRAPH_FORMATS, TABLE_FORMATS
 
-ALL_FORMATS = ("table", "json", "csv", "tsv", "ttl", "nt", "jsonld")
+ALL_FORMATS = TABLE_FORMATS + GRAPH_FORMATS
 
 
 @click.command()
@@ -46,7 +47,7 @@ def query(query_text, list_, export, endpoint, bindings, timeout, base, fmt, out
     from .results import Rows, render_rows, render_sparql
 
     if list_:
-        if fmt not in (None, "table", "json", "csv", "tsv"):
+        if fmt not in (None, *TABLE_FORMATS):
             raise KGError(f"--list gives table, json, csv or tsv, not {fmt}")
         rows = Rows(["name", "description"], [[c.name, c.description] for c in q.canned_queries().values()])
         emit(render_rows(rows, fmt or "table"), output)

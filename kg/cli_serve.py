@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import click
 
-from .cli import _base, _fail_cleanly
-
-EXPORT = click.option("--export", "export", type=click.Path(file_okay=False, path_type=Path), default=Path("export"),
-                      show_default=True, help="Folder holding the built graph (kg.nq).")
+from .cli import _base, _fail_cleanly, export_option
 
 
 def usable_cores() -> int:
@@ -21,7 +17,7 @@ def usable_cores() -> int:
 
 
 @click.command()
-@EXPORT
+@export_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; 0.0.0.0 exposes the server to the network.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port (0 picks a free one).")
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, help="Time limit per query, in seconds.")
@@ -91,7 +87,7 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
 
 
 @click.command()
-@EXPORT
+@export_option
 @click.option("--endpoint", required=True, metavar="URL",
               help="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph), "
                    "http://localhost:3030/ds/data (Fuseki).")

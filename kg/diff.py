@@ -23,7 +23,7 @@ from pathlib import Path
 from .errors import KGError
 from .profile import qualifier_terms
 from .query import prefixes, run_local
-from .results import Rows, Shortener
+from .results import Rows, Shortener, local_name, rank_name
 from .store import NQUADS, load_nquads, open_store
 
 
@@ -78,11 +78,10 @@ def claim_states(store) -> dict[str, ClaimState]:
         if state is None:
             value = next(t for t in (row["valueId"], row["valueLabel"], row["v"]) if t is not None)
             state = states[claim] = ClaimState(
-                row["subjectId"].value, row["p"].value.rpartition("#")[2], value.value,
-                row["r"].value.rpartition("#")[2].removesuffix("Rank").lower())
+                row["subjectId"].value, local_name(row["p"]), value.value, rank_name(row["r"]))
         if row["q"] is not None:
-            state.qualifiers[row["q"].value.rpartition("#")[2]] = short.term(row["qv"]).removeprefix("entity:")
-        state.evidence.add((short.term(row["source"]).removeprefix("source:"), row["quote"].value))
+            state.qualifiers[local_name(row["q"])] = short.term(row["qv"]).removeprefix("entity:")
+        state.evidence.add((short.source_id(row["source"]), row["quote"].value))
     return states
 
 

@@ -12,16 +12,15 @@ from collections import defaultdict
 from .errors import KGError
 from .profile import entities, resolve
 from .query import prefixes, run_local
-from .results import Rows, Shortener
-
-MEASURES = ("pagerank", "betweenness", "degree")
+from .results import Rows, Shortener, local_name, rank_name
 
 
-def entity_graph(store, deprecated: bool = False):
-    """A networkx MultiDiGraph of actors and the claims between them."""
+def entity_graph(store, deprecated: bool = False, known: dict | None = None):
+    """A networkx MultiDiGraph of actors and the claims between them
+    (``known``: the store's entities, if the caller has them already)."""
     import networkx as nx
 
-    known = entities(store)
+    known = entities(store) if known is None else known
     graph = nx.MultiDiGraph()
     for entity in sorted(known.values(), key=lambda e: e.id):
         graph.add_node(entity.id, label=entity.label, type=entity.type)
@@ -38,12 +37,12 @@ def entity_graph(store, deprecated: bool = False):
     evidence: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in rows:
         claim = short.term(row["claim"]).removeprefix("claim:")
-        rank = row["r"].value.rpartition("#")[2].removesuffix("Rank").lower()
+        rank = rank_name(row["r"])
         if rank == "deprecated" and not deprecated:
             continue
         claims[claim] = {"s": known[row["s"].value].id, "v": known[row["v"].value].id,
-                         "property": row["p"].value.rpartition("#")[2], "rank": rank}
-        evidence[claim].append((short.term(row["source"]).removeprefix("source:"), row["quote"].value))
+                         "property": local_name(row["p"]), "rank": rank}
+        evidence[claim].append((short.source_id(row["source"]), row["quote"].value))
     for claim, info in sorted(claims.items(), key=lambda item: (item[1]["s"], item[1]["property"], item[1]["v"], item[0])):
         quotes = sorted(set(evidence[claim]))
         graph.add_edge(info["s"], info["v"], key=claim, claim=claim, property=info["property"], rank=info["rank"],
@@ -59,8 +58,8 @@ def shortest_paths(store, a: str, b: str, limit: int = 5, deprecated: bool = Fal
     """
     import networkx as nx
 
-    graph = entity_graph(store, deprecated)
     known = entities(store)
+    graph = entity_graph(store, deprecated, known)
     start, end = resolve(a, known).id, resolve(b, known).id
     if start == end:
         raise KGError(f"{a!r} and {b!r} are the same actor ({start})")
@@ -121,7 +120,7 @@ def centrality(graph, types: tuple[str, ...] = ()) -> Rows:
     simple = nx.Graph(graph)
     betweenness = nx.betweenness_centrality(simple)
     pagerank = nx.pagerank(nx.DiGraph(graph)) if len(graph) else {}
-    from .errors import KGError, did_you_mean
+    from .errors import did_you_mean
     from .vocab import load_vocabulary
 
     vocab = load_vocabulary()

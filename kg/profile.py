@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .errors import KGError, did_you_mean
 from .query import prefixes, run_local
-from .results import Rows, Shortener
+from .results import Rows, Shortener, local_name, rank_name
 
 def qualifier_terms() -> str:
     """The qualifier properties of ontology.ttl, as a SPARQL list of IRIs."""
@@ -44,7 +44,7 @@ def entities(store) -> dict[str, Entity]:
         alias = row["alias"].value if row["alias"] is not None else None
         old = found.get(iri)
         aliases = (old.aliases if old else ()) + ((alias,) if alias and (not old or alias not in old.aliases) else ())
-        found[iri] = Entity(iri, row["id"].value, row["label"].value, row["type"].value.rpartition("#")[2],
+        found[iri] = Entity(iri, row["id"].value, row["label"].value, local_name(row["type"]),
                             aliases, row["description"].value if row["description"] is not None else "")
     return found
 
@@ -117,11 +117,11 @@ def claims_about(store, entity: Entity) -> list[ClaimView]:
         if view is None:
             view = views[key] = ClaimView(
                 claim=short.term(row["claim"]), direction=row["direction"].value,
-                property=row["p"].value.rpartition("#")[2], subject=show(row["s"]), value=show(row["v"]),
-                rank=row["r"].value.rpartition("#")[2].removesuffix("Rank").lower(), reason=show(row["reason"]))
+                property=local_name(row["p"]), subject=show(row["s"]), value=show(row["v"]),
+                rank=rank_name(row["r"]), reason=show(row["reason"]))
         if row["q"] is not None:
-            view.qualifiers[row["q"].value.rpartition("#")[2]] = show(row["qv"])
-        source = short.term(row["source"]).removeprefix("source:")
+            view.qualifiers[local_name(row["q"])] = show(row["qv"])
+        source = short.source_id(row["source"])
         if (source, row["quote"].value) not in view.evidence:
             view.evidence.append((source, row["quote"].value))
     order = {"out": 0, "in": 1, "about": 2, "preferred": 0, "normal": 1, "deprecated": 2}

@@ -201,11 +201,12 @@ def run_remote(endpoint: str, text: str, base: str | None = None, timeout: float
 
     import pyoxigraph
 
+    from .store import sparql_prologue
+
     if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
         raise KGError(f"--endpoint must be an http(s) URL of a SPARQL endpoint, e.g. http://localhost:7878/query, not {endpoint!r}")
     form = check_syntax(text, base)
-    prologue = "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in sorted(prefixes(base).items()))
-    body = urllib.parse.urlencode({"query": prologue + text}).encode("utf-8")
+    body = urllib.parse.urlencode({"query": sparql_prologue(base) + text}).encode("utf-8")
     request = urllib.request.Request(endpoint, data=body, method="POST", headers={
         "Accept": ACCEPT[form],
         "Content-Type": "application/x-www-form-urlencoded",

@@ -87,6 +87,16 @@ def table(columns: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out) + "\n"
 
 
+def local_name(term) -> str:
+    """The name after the '#' of a vocabulary IRI: kg:trainedOn -> 'trainedOn'."""
+    return term.value.rpartition("#")[2]
+
+
+def rank_name(term) -> str:
+    """kg:NormalRank -> 'normal'."""
+    return local_name(term).removesuffix("Rank").lower()
+
+
 class Shortener:
     """Writes IRIs as prefixed names (entity:deepseek) for reading on a terminal."""
 
@@ -113,6 +123,10 @@ class Shortener:
             return f"_:{term.value}"
         return str(term)
 
+    def source_id(self, term) -> str:
+        """A source's IRI as its id: source:a000 -> 'a000'."""
+        return self.term(term).removeprefix("source:")
+
 
 def render_sparql(result, fmt: str | None, prefixes: dict[str, str]) -> tuple[str, bool | None]:
     """A pyoxigraph query result in ``fmt``: (text, the ASK answer or None).
@@ -127,7 +141,9 @@ def render_sparql(result, fmt: str | None, prefixes: dict[str, str]) -> tuple[st
     if isinstance(result, pyoxigraph.QueryBoolean):
         answer = bool(result)
         if fmt == "json":
-            return json.dumps({"head": {}, "boolean": answer}) + "\n", answer
+            from .serve.results import write_boolean
+
+            return write_boolean(answer, "json").decode("utf-8") + "\n", answer
         if fmt in GRAPH_FORMATS:
             raise KGError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; an ASK query answers true or false")
         return ("true" if answer else "false") + "\n", answer

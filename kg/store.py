@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import KGError
-from .terms import PREFIXES
 
 DEFAULT_EXPORT = Path("export")
 NQUADS = "kg.nq"
@@ -17,10 +16,9 @@ NQUADS = "kg.nq"
 
 def sparql_prologue(base: str | None = None) -> str:
     """PREFIX declarations for the vocabularies (and the minted IRIs)."""
-    from .terms import DEFAULT_BASE, base_prefixes
+    from .query import prefixes
 
-    prefixes = base_prefixes(base or DEFAULT_BASE)
-    return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in sorted(prefixes.items()))
+    return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in sorted(prefixes(base).items()))
 
 
 def open_store(export: Path = DEFAULT_EXPORT):
@@ -63,4 +61,4 @@ def load_nquads(source, name: str):
     return store
 
 
-__all__ = ["DEFAULT_EXPORT", "NQUADS", "PREFIXES", "check_nquads", "nquads_path", "open_store", "sparql_prologue"]
+__all__ = ["DEFAULT_EXPORT", "NQUADS", "check_nquads", "nquads_path", "open_store", "sparql_prologue"]

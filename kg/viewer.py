@@ -143,7 +143,7 @@ def type_styles(catalog: Catalog) -> dict[str, dict]:
     return styles
 
 
-def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph", seed: int = 0) -> dict:
+def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> dict:
     """Everything the page draws, as JSON-ready data in a stable order."""
     from .layout import force_layout
 
@@ -155,7 +155,7 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph", see
     entity_claims = [(i, claim) for i, claim in enumerate(claims) if _target(claim) is not None]
     edge_pairs = [(claim.subject, _target(claim)) for _, claim in entity_claims]
 
-    positions = force_layout(node_ids, edge_pairs, seed=seed)
+    positions = force_layout(node_ids, edge_pairs)
     rank = importance(node_ids, edge_pairs)
     top = max(rank.values(), default=1.0) or 1.0
 
