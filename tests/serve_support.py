@@ -52,6 +52,13 @@ def running(command: list[str], probe: str, timeout: float = 60.0):
             process.wait()
 
 
+def local_rows(store, query: str, union: bool = True) -> list[tuple]:
+    """A query's rows from pyoxigraph here, as tuples of values (None where unbound)."""
+    solutions = store.query(query, use_default_graph_as_union=union)
+    names = [v.value for v in solutions.variables]
+    return [tuple(s[n].value if s[n] is not None else None for n in names) for s in solutions]
+
+
 @contextlib.contextmanager
 def live_kg_serve(export, *options: str):
     """`kg serve` on an ephemeral loopback port; yields its base URL."""

@@ -10,7 +10,7 @@ from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
 
 from kg.store import sparql_prologue
 
-from .serve_support import live_kg_serve
+from .serve_support import live_kg_serve, local_rows
 
 QUERIES = {
     "labels": sparql_prologue() + "SELECT ?e ?label WHERE { ?e a kg:Lab ; rdfs:label ?label } ORDER BY ?e",
@@ -31,12 +31,6 @@ def server(built):
 
 def looked_up(server) -> int:
     return httpx.get(server + "/health").json()["direct_lookups"]["answered"]
-
-
-def local_rows(store, query):
-    solutions = store.query(query, use_default_graph_as_union=True)
-    names = [v.value for v in solutions.variables]
-    return [tuple(s[n].value if s[n] is not None else None for n in names) for s in solutions]
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

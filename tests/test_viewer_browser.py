@@ -10,14 +10,11 @@ from kg.build import build
 
 from .chromium import browser, open_viewer  # noqa: F401 - the fixture is used by name
 from .conftest import FIXTURES, ROOT
+from .test_viewer import entity_claims
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOT = Path(os.environ.get("KG_SCREENSHOT", ROOT / "docs" / "viewer.png"))
-
-
-def entity_claims(catalog):
-    return [c for c in catalog.claims if c.value.kind == "entity"]
 
 
 @pytest.fixture
