@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .errors import KGError
 from .profile import qualifier_terms
-from .query import prefixes, run_local
+from .query import graph_base, prefixes, run_local
 from .results import Rows, Shortener, local_name, rank_name
 from .store import NQUADS, load_nquads, open_store
 
@@ -59,7 +59,7 @@ def load_build(spec: str, export: Path = Path("export")):
 
 def claim_states(store) -> dict[str, ClaimState]:
     """Every claim of a build by its IRI."""
-    short = Shortener(prefixes())
+    short = Shortener(prefixes(graph_base(store)))
     rows = run_local(store, f"""
         SELECT DISTINCT ?claim ?subjectId ?p ?v ?valueId ?valueLabel ?r ?source ?quote ?q ?qv WHERE {{
           ?claim a kg:Claim ; kg:subject ?s ; kg:property ?p ; kg:value ?v ; kg:rank ?r ;

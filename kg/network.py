@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from .errors import KGError
 from .profile import entities, resolve
-from .query import prefixes, run_local
+from .query import graph_base, prefixes, run_local
 from .results import Rows, Shortener, local_name, rank_name
 
 
@@ -32,7 +32,7 @@ def entity_graph(store, deprecated: bool = False, known: dict | None = None):
           ?evidence oa:hasSource ?source ; oa:hasSelector ?selector .
           ?selector a kg:QuoteSelector ; oa:exact ?quote .
         }""")
-    short = Shortener(prefixes())
+    short = Shortener(prefixes(graph_base(store)))
     claims: dict[str, dict] = {}
     evidence: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row in rows:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import KGError, did_you_mean
-from .query import prefixes, run_local
+from .query import graph_base, prefixes, run_local
 from .results import Rows, Shortener, local_name, rank_name
 
 def qualifier_terms() -> str:
@@ -88,7 +88,7 @@ class ClaimView:
 
 def claims_about(store, entity: Entity) -> list[ClaimView]:
     """Claims whose subject, value or 'about' qualifier is ``entity``, with evidence."""
-    short = Shortener(prefixes())
+    short = Shortener(prefixes(graph_base(store)))
     text = f"""
         SELECT DISTINCT ?claim ?direction ?p ?s ?v ?r ?reason ?source ?quote ?q ?qv WHERE {{
           VALUES ?e {{ <{entity.iri}> }}

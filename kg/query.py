@@ -139,6 +139,19 @@ def prefixes(base: str | None = None) -> dict[str, str]:
     return base_prefixes(base or DEFAULT_BASE)
 
 
+def graph_base(store) -> str:
+    """The base IRI a store's graph was built with (``kg build --base``), read off
+    one of its sources; the default base if it has none."""
+    import pyoxigraph
+
+    from .terms import DEFAULT_BASE, PATHS, PREFIXES
+
+    articles = store.quads_for_pattern(None, pyoxigraph.NamedNode(PREFIXES["rdf"] + "type"),
+                                       pyoxigraph.NamedNode(PREFIXES["kg"] + "Article"), None)
+    first = next(articles, None)
+    return first.subject.value.rpartition(PATHS["source"])[0] if first is not None else DEFAULT_BASE
+
+
 MAX_DEPTH = 256  # pyoxigraph 0.5 overflows its stack (and the process dies) at a few thousand
 
 

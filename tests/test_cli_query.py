@@ -364,3 +364,19 @@ def test_query_csv_quotes_iris_with_commas(built):
     result = run("query", query, "--export", built.out, "--format", "csv")
     assert result.exit_code == 0
     assert list(csv.reader(io.StringIO(result.stdout))) == [["x", "y"], ["http://example.org/a,b", 'say "hi", then']]
+
+
+def test_a_graph_built_under_another_base_reads_the_same(tmp_path, corpus_dir, built):
+    """show and path name sources by their ids whatever base the graph was built with."""
+    from kg.query import graph_base
+    from kg.store import open_store
+    from kg.terms import DEFAULT_BASE
+
+    other = tmp_path / "other"
+    assert run("build", "--data", DATA, "--corpus", corpus_dir, "--out", other, "--base", "https://example.org/kg/").exit_code == 0
+    assert graph_base(open_store(other)) == "https://example.org/kg/"
+    assert graph_base(open_store(built.out)) == DEFAULT_BASE
+    for command in (["show", "deepseek-v3"], ["path", "deepseek", "nvidia"]):
+        ours, theirs = run(*command, "--export", built.out), run(*command, "--export", other)
+        assert theirs.exit_code == 0 and "example.org" not in theirs.stdout
+        assert theirs.stdout == ours.stdout
