@@ -9,6 +9,7 @@ XML, CSV and TSV). Graphs are capped here and serialised by pyoxigraph.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 from json.encoder import encode_basestring as _json_string  # a JSON string, as json.dumps(ensure_ascii=False) writes it
@@ -62,16 +63,20 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _NOT_XML_BYTES = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 
 
-def escape(text: str) -> str:
-    from xml.sax.saxutils import escape as sax_escape  # here: it imports urllib and http, 20 ms that only XML needs
+@functools.cache
+def _saxutils():
+    """xml.sax.saxutils, imported on first use: it imports urllib and http, 20 ms that only XML answers need."""
+    from xml.sax import saxutils
 
-    return sax_escape(_NOT_XML.sub("\ufffd", text), {"\r": "&#13;"})
+    return saxutils
+
+
+def escape(text: str) -> str:
+    return _saxutils().escape(_NOT_XML.sub("\ufffd", text), {"\r": "&#13;"})
 
 
 def quoteattr(text: str) -> str:
-    from xml.sax.saxutils import quoteattr as sax_quoteattr
-
-    return sax_quoteattr(_NOT_XML.sub("\ufffd", text))
+    return _saxutils().quoteattr(_NOT_XML.sub("\ufffd", text))
 
 
 def _xml_term(term) -> str:
