@@ -137,13 +137,23 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
-        problem = Problem(name, line, col, f"YAML syntax error: {what}{_syntax_hint(what)}")
+        if _is_depth_limit(what):
+            # Some PyYAML releases stop deep nesting themselves, while scanning
+            # ahead, before the builder sees the level past MAX_DEPTH.
+            problem = Problem(name, line, col, _TOO_DEEP)
+        else:
+            problem = Problem(name, line, col, f"YAML syntax error: {what}{_syntax_hint(what)}")
         return YamlDocument(name, None, problems=builder.problems + [problem])
     finally:
         loader.dispose()
     if builder.problems:
         return YamlDocument(name, None, problems=builder.problems)
     return YamlDocument(name, data, text, coerced=builder.coerced)
+
+
+def _is_depth_limit(what: str) -> bool:
+    lowered = what.lower()
+    return "nesting" in lowered or "depth" in lowered
 
 
 def _syntax_hint(what: str) -> str:
@@ -160,6 +170,7 @@ _NO_KEY = object()
 # Data files nest a few levels. libyaml's composer, used to locate errors,
 # recurses per level and overflows the C stack in the tens of thousands.
 MAX_DEPTH = 64
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep; data files need a handful"
 
 
 class _Builder:
@@ -208,7 +219,7 @@ class _Builder:
                 if event.anchor is not None or event.tag is not None:
                     self._refuse_anchor_and_tag(event)
                 if len(stack) >= MAX_DEPTH:
-                    self._problem(event, f"nested more than {MAX_DEPTH} levels deep; data files need a handful")
+                    self._problem(event, _TOO_DEEP)
                     return None
                 is_map = cls is MappingStartEvent
                 stack.append([{} if is_map else [], _NO_KEY, is_map, event])

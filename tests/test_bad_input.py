@@ -211,3 +211,14 @@ def test_hidden_files_in_a_data_folder_are_not_data(tmp_path, corpus_dir):
     (tmp_path / "data" / "._entities.yaml").write_bytes(b"\x00\x05\x16\x07 not yaml")
     result = CliRunner().invoke(cli, ["build", "--data", str(tmp_path / "data"), "--corpus", str(corpus_dir), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
+
+
+def test_nesting_past_the_limit_is_refused_by_the_projects_own_check(tmp_path, corpus_dir):
+    # 70 block levels: shallow enough that no YAML release stops it first.
+    deep = tmp_path / "deep.yaml"
+    lines = ["claims:", "  - subject: x", "    value:"]
+    lines += [" " * (6 + 2 * level) + f"k{level}:" for level in range(70)]
+    deep.write_text("\n".join(lines) + " end\n")
+    result = CliRunner().invoke(cli, ["build", "--data", str(deep), "--corpus", str(corpus_dir), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr == f"{deep}:65:129: nested more than 64 levels deep; data files need a handful\n1 problem in the data\n"
