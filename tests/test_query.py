@@ -35,10 +35,10 @@ def test_canned_query_rows_are_distinct_and_ordered(store, name):
 
 def test_trained_on(store):
     assert rows(store, 'trained-on') == [
-        ('DeepSeek-V3', 'Nvidia H800', 'normal', 'source:a000', 'DeepSeek cleverly circumvented these limitations by utilizing less performant Nvidia H800 GPUs'),
-        ('DeepSeek-V3', 'Nvidia H800', 'normal', 'source:a001', 'efficient training on Nvidia H800 GPUs'),
-        ('DeepSeek-V3', 'Nvidia H800', 'normal', 'source:a002', 'utilizing reduced-capability chips from Nvidia known as H800s'),
-        ('DeepSeek-V3', 'Nvidia H800', 'normal', 'source:a004', 'leveraging older Nvidia H800 chips'),
+        ('DeepSeek-V3', 'Nvidia H800', '', 'normal', 'source:a000', 'DeepSeek cleverly circumvented these limitations by utilizing less performant Nvidia H800 GPUs'),
+        ('DeepSeek-V3', 'Nvidia H800', '', 'normal', 'source:a001', 'efficient training on Nvidia H800 GPUs'),
+        ('DeepSeek-V3', 'Nvidia H800', '', 'normal', 'source:a002', 'utilizing reduced-capability chips from Nvidia known as H800s'),
+        ('DeepSeek-V3', 'Nvidia H800', '', 'normal', 'source:a004', 'leveraging older Nvidia H800 chips'),
     ]
 
 
@@ -55,17 +55,17 @@ def test_model_costs(store):
 
 def test_founders_with_spellings(store):
     assert rows(store, 'founders') == [
-        ('01.AI', 'Kai-Fu Lee', 'Kai-Fu Lee', 'normal', '', 'source:a000', 'Kai-Fu Lee’s startup, 01.AI'),
-        ('01.AI', 'Kai-Fu Lee', 'Kai-Fu Lee', 'normal', '', 'source:a002', 'Kai-Fu Lee has highlighted his startup, 01.ai'),
-        ('DeepSeek', 'Liang Wang', 'Liang Wang', 'deprecated', 'The other articles name DeepSeek\'s founder Liang WenFeng; "Liang Wang" appears to be a misspelling.', 'source:a000', 'its founder Liang Wang'),
-        ('DeepSeek', 'Liang Wenfeng', 'Liang WenFeng | Liang Wenfeng', 'normal', '', 'source:a002', 'Not much is known about DeepSeek or its founder, Liang WenFeng'),
+        ('01.AI', 'Kai-Fu Lee', '', 'normal', '', 'source:a000', 'Kai-Fu Lee’s startup, 01.AI'),
+        ('01.AI', 'Kai-Fu Lee', '', 'normal', '', 'source:a002', 'Kai-Fu Lee has highlighted his startup, 01.ai'),
+        ('DeepSeek', 'Liang Wang', '', 'deprecated', 'The other articles name DeepSeek\'s founder Liang WenFeng; "Liang Wang" appears to be a misspelling.', 'source:a000', 'its founder Liang Wang'),
+        ('DeepSeek', 'Liang Wenfeng', '', 'normal', '', 'source:a002', 'Not much is known about DeepSeek or its founder, Liang WenFeng'),
     ]
 
 
 def test_outperformed(store):
     assert rows(store, 'outperformed') == [
-        ("ByteDance's updated model", 'OpenAI o1', 'a key benchmark, as ByteDance asserts', 'normal', '', 'source:a002', "announced an update to its model that it asserts outperforms OpenAI's o1 in a key benchmark"),
-        ('DeepSeek-R1', 'GPT-1', 'some third-party tests', 'deprecated', "OpenAI's reasoning model is o1, as the other articles say; GPT-1 is OpenAI's 2018 model and is not cutting-edge.", 'source:a000', 'further outperformed OpenAI’s cutting-edge GPT-1 in some third-party tests'),
+        ("ByteDance's updated model", 'OpenAI o1', 'context: a key benchmark, as ByteDance asserts', 'normal', '', 'source:a002', "announced an update to its model that it asserts outperforms OpenAI's o1 in a key benchmark"),
+        ('DeepSeek-R1', 'GPT-1', 'context: some third-party tests', 'deprecated', "OpenAI's reasoning model is o1, as the other articles say; GPT-1 is OpenAI's 2018 model and is not cutting-edge.", 'source:a000', 'further outperformed OpenAI’s cutting-edge GPT-1 in some third-party tests'),
         ('DeepSeek-R1', 'OpenAI o1', '', 'normal', '', 'source:a001', "outperformed OpenAI's o1 model across various benchmarks"),
         ('DeepSeek-R1', 'OpenAI o1', '', 'normal', '', 'source:a002', "demonstrated better performance than OpenAI's most recent offering, o1"),
         ('DeepSeek-V3', 'Claude 3.5 Sonnet', '', 'normal', '', 'source:a000', 'It even outperformed Meta’s Llama, OpenAI’s GPT-4, and Anthropic’s Claude 3.5 in certain accuracy tests'),
@@ -81,48 +81,58 @@ def test_outperformed(store):
 
 def test_policy_restrictions(store):
     assert rows(store, 'policy-restrictions') == [
-        ('US chip export controls', 'Nvidia', 'Biden administration', 'source:a003', 'it is working to limit the sale of powerful chips, such as those produced by Silicon Valley firm Nvidia, to China and other rivals'),
-        ('US chip export controls', 'Nvidia', 'US government', 'source:a003', 'it is working to limit the sale of powerful chips, such as those produced by Silicon Valley firm Nvidia, to China and other rivals'),
-        ('US chip export controls', 'Nvidia H100', 'Biden administration', 'source:a002', "which prevent China from accessing advanced chips like Nvidia's H100s"),
-        ('US chip export controls', 'Nvidia H100', 'Biden administration', 'source:a004', 'By restricting access to advanced chips like Nvidia’s H100'),
-        ('US chip export controls', 'Nvidia H100', 'US government', 'source:a002', "which prevent China from accessing advanced chips like Nvidia's H100s"),
-        ('US chip export controls', 'Nvidia H100', 'US government', 'source:a004', 'By restricting access to advanced chips like Nvidia’s H100'),
+        ("Biden administration's new AI chip regulations", 'targets', 'China', "context: China's access to advanced AI chips through other countries", 'normal', 'source:a003', 'Recently, the Biden administration issued new regulations aimed at curbing China’s access to advanced AI chips through other countries'),
+        ("Biden administration's new AI chip regulations", 'issuedBy', 'Biden administration', '', 'normal', 'source:a003', 'Recently, the Biden administration issued new regulations aimed at curbing China’s access to advanced AI chips through other countries'),
+        ('US chip export controls', 'restricts', 'Nvidia', 'context: the sale of powerful chips such as those Nvidia produces', 'normal', 'source:a003', 'it is working to limit the sale of powerful chips, such as those produced by Silicon Valley firm Nvidia, to China and other rivals'),
+        ('US chip export controls', 'restricts', 'Nvidia H100', '', 'normal', 'source:a002', "which prevent China from accessing advanced chips like Nvidia's H100s"),
+        ('US chip export controls', 'restricts', 'Nvidia H100', '', 'normal', 'source:a004', 'By restricting access to advanced chips like Nvidia’s H100'),
+        ('US chip export controls', 'targets', 'China', '', 'normal', 'source:a000', 'The US government has imposed strict semiconductor restrictions on China'),
+        ('US chip export controls', 'targets', 'China', '', 'normal', 'source:a001', 'exports controls meant to stifle progress and innovation coming from China'),
+        ('US chip export controls', 'targets', 'China', '', 'normal', 'source:a002', "which prevent China from accessing advanced chips like Nvidia's H100s"),
+        ('US chip export controls', 'targets', 'China', '', 'normal', 'source:a003', 'The US government has sought to keep advanced chips away from Chinese companies'),
+        ('US chip export controls', 'targets', 'China', '', 'normal', 'source:a004', 'imposing export bans on advanced chips and equipment to impede AI development in China'),
+        ('US chip export controls', 'issuedBy', 'Biden administration', '', 'normal', 'source:a004', 'The Biden administration responded to the rapid advancements in Chinese AI development by imposing export bans on advanced chips'),
+        ('US chip export controls', 'issuedBy', 'US government', '', 'normal', 'source:a000', 'The US government has imposed strict semiconductor restrictions on China'),
+        ('US chip export controls', 'issuedBy', 'US government', '', 'normal', 'source:a001', 'strict semiconductor restrictions imposed by the U.S. government'),
+        ('US chip export controls', 'issuedBy', 'US government', '', 'normal', 'source:a002', 'strict semiconductor limitations imposed by the U.S. government'),
+        ('US chip export controls', 'issuedBy', 'US government', '', 'normal', 'source:a003', 'As the US government strives to maintain its lead in the global AI race, it is working to limit the sale of powerful chips'),
     ]
 
 
 def test_backers(store):
     assert rows(store, 'backers') == [
-        ('Stargate Project', 'MGX', '500,000,000,000 USD', 'source:a001', 'the Emirati sovereign wealth fund MGX'),
-        ('Stargate Project', 'OpenAI', '500,000,000,000 USD', 'source:a001', 'backed by partnerships involving OpenAI and various international stakeholders'),
-        ('Stargate Project', 'SoftBank', '500,000,000,000 USD', 'source:a001', 'including Japan’s Softbank and the Emirati sovereign wealth fund MGX'),
+        ('Stargate Project', 'backedBy', 'MGX', '', 'normal', 'source:a001', 'the Emirati sovereign wealth fund MGX'),
+        ('Stargate Project', 'backedBy', 'OpenAI', '', 'normal', 'source:a001', 'backed by partnerships involving OpenAI and various international stakeholders'),
+        ('Stargate Project', 'backedBy', 'SoftBank', '', 'normal', 'source:a001', 'including Japan’s Softbank and the Emirati sovereign wealth fund MGX'),
+        ('Stargate Project', 'plannedInvestment', '500,000,000,000 USD', '', 'normal', 'source:a001', 'with ambitions to construct $500 billion worth of AI infrastructure'),
     ]
 
 
 def test_roles(store):
     assert rows(store, 'roles') == [
-        ('Aravind Srinivas', 'ceoOf', 'Perplexity', 'false', 'source:a001', 'Perplexity CEO Aravind Srinivas noted'),
-        ('Aravind Srinivas', 'ceoOf', 'Perplexity', 'false', 'source:a002', 'As per Perplexity CEO Aravind Srinivas'),
-        ('Chetan Puttagunta', 'partnerAt', 'Benchmark', 'false', 'source:a002', 'Chetan Puttagunta, a partner at Benchmark'),
-        ('Chris V. Nicholson', 'investorAt', 'Page One Ventures', 'false', 'source:a003', 'Chris V. Nicholson, an investor from the venture capital firm Page One Ventures who focuses on AI technologies'),
-        ('Eric Schmidt', 'ceoOf', 'Google', 'true', 'source:a000', 'former Google CEO Eric Schmidt'),
-        ('Ion Stoica', 'professorAt', 'University of California, Berkeley', 'false', 'source:a003', 'Ion Stoica, a professor at the University of California, Berkeley'),
-        ('Ion Stoica', 'worksFor', 'University of California', 'false', 'source:a001', 'Experts like Ion Stoica from the University of California'),
-        ('Jeffrey Ding', 'professorAt', 'George Washington University', 'false', 'source:a003', 'Jeffrey Ding, an assistant professor at George Washington University'),
-        ('Satya Nadella', 'ceoOf', 'Microsoft', 'false', 'source:a001', 'Microsoft CEO Satya Nadella'),
-        ('Satya Nadella', 'ceoOf', 'Microsoft', 'false', 'source:a002', 'According to Microsoft CEO Satya Nadella'),
-        ('Zihan Wang', 'engineerAt', 'DeepSeek', 'false', 'source:a003', 'Zihan Wang, a computer engineer involved in an earlier DeepSeek model'),
+        ('Aravind Srinivas', 'ceoOf', 'Perplexity', '', 'normal', 'source:a001', 'Perplexity CEO Aravind Srinivas noted'),
+        ('Aravind Srinivas', 'ceoOf', 'Perplexity', '', 'normal', 'source:a002', 'As per Perplexity CEO Aravind Srinivas'),
+        ('Chetan Puttagunta', 'partnerAt', 'Benchmark', '', 'normal', 'source:a002', 'Chetan Puttagunta, a partner at Benchmark'),
+        ('Chris V. Nicholson', 'investorAt', 'Page One Ventures', '', 'normal', 'source:a003', 'Chris V. Nicholson, an investor from the venture capital firm Page One Ventures who focuses on AI technologies'),
+        ('Eric Schmidt', 'ceoOf', 'Google', 'former', 'normal', 'source:a000', 'former Google CEO Eric Schmidt'),
+        ('Ion Stoica', 'professorAt', 'University of California, Berkeley', '', 'normal', 'source:a003', 'Ion Stoica, a professor at the University of California, Berkeley'),
+        ('Ion Stoica', 'worksFor', 'University of California', '', 'normal', 'source:a001', 'Experts like Ion Stoica from the University of California'),
+        ('Jeffrey Ding', 'professorAt', 'George Washington University', '', 'normal', 'source:a003', 'Jeffrey Ding, an assistant professor at George Washington University'),
+        ('Satya Nadella', 'ceoOf', 'Microsoft', '', 'normal', 'source:a001', 'Microsoft CEO Satya Nadella'),
+        ('Satya Nadella', 'ceoOf', 'Microsoft', '', 'normal', 'source:a002', 'According to Microsoft CEO Satya Nadella'),
+        ('Zihan Wang', 'engineerAt', 'DeepSeek', 'context: involved in an earlier DeepSeek model', 'normal', 'source:a003', 'Zihan Wang, a computer engineer involved in an earlier DeepSeek model'),
     ]
 
 
 def test_mentions_bound_to_one_actor(store):
     found = rows(store, "mentions", actor="satya-nadella")
     assert {row[0] for row in found} == {"entity:satya-nadella"}
-    assert ("entity:satya-nadella", "source:a001", "subject", "Satya Nadella", "ceoOf", "Microsoft", "Microsoft CEO Satya Nadella") in found
+    assert ("entity:satya-nadella", "source:a001", "subject", "Satya Nadella", "ceoOf", "Microsoft", "", "normal", "Microsoft CEO Satya Nadella") in found
 
 
 def test_deprecated_claims_carry_reasons(store):
     found = rows(store, "deprecated")
-    assert found and all(row[3] for row in found)
+    assert found and all(row[4] for row in found)
 
 
 def test_resolve_query_kinds(tmp_path, monkeypatch):
