@@ -59,6 +59,7 @@ EXPECTED = {
         (F2, 'f2.txt', '', '', 'Blog', '14', '14'),
         (F3, 'f3.txt', "A sceptic's view", '', 'Opinion', '11', '11'),
     ],
+    # The project's pledge is a row of its own, not a column beside each backer.
     'backers': [
         ('backed', 'property', 'value', 'qualifiers', 'rank', 'source', 'quote'),
         ('Stargate Project', 'backedBy', 'MGX', '', 'normal', F1, 'the fund MGX joins them'),
@@ -68,6 +69,7 @@ EXPECTED = {
         ('Stargate Project', 'backedBy', 'SoftBank', '', 'normal', F1, 'SoftBank and OpenAI back the project'),
         ('Stargate Project', 'plannedInvestment', '500,000,000,000 USD', 'upper bound', 'normal', F1, 'The Stargate Project plans to spend up to $500 billion'),
     ],
+    # "roughly 80 billion" stays approximate; the deprecated value says so.
     'chip-specs': [
         ('chip', 'specification', 'value', 'qualifiers', 'rank', 'source', 'quote'),
         ('Nvidia H800', 'architecture', 'Ampere', '', 'deprecated', F3, 'the Ampere-based H800'),
@@ -119,6 +121,8 @@ EXPECTED = {
         ('DeepSeek-R1', 'GPT-1', 'context: some tests', 'deprecated', "OpenAI's reasoning model is o1.", F3, 'R1 beat GPT-1 in some tests'),
         ('DeepSeek-R1', 'OpenAI o1', 'context: a maths test', 'normal', '', F1, "R1 beat OpenAI's o1 on a maths test"),
     ],
+    # Each issuer appears once, with the article that names it, not joined to
+    # every restriction from every article.
     'policy-restrictions': [
         ('policy', 'property', 'value', 'qualifiers', 'rank', 'source', 'quote'),
         ('Chip export rules', 'restricts', 'Nvidia', 'context: what Nvidia may ship to Chinese buyers', 'normal', F1, 'limit what Nvidia may ship to Chinese buyers'),
