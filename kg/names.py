@@ -32,7 +32,7 @@ def resolve(name: str, known: dict[str, Entity]) -> Entity:
         return by_id[0]
     matches = sorted((e for e in known.values() if wanted in {n.casefold() for n in (e.label, *e.aliases)}),
                      key=lambda e: e.id)
-    if not matches and wanted:  # then a part of a name: "Nadella", "Liang"
+    if not matches:  # then a part of a name: "Nadella", "Liang"
         part = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
         matches = sorted((e for e in known.values() if any(part.search(n.casefold()) for n in (e.id, e.label, *e.aliases))),
                          key=lambda e: e.id)

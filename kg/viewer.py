@@ -64,7 +64,7 @@ def select(
         entities = {eid: e for eid, e in entities.items() if any(vocab.is_a(e.type, t) for t in types)}
     claims = _claims_within(claims, entities)
     if around is not None:
-        around = _actor_named(around, catalog)
+        around = actor_named(around, catalog)
         if around not in entities:
             raise KGError(f"--around: '{around}' is left out by the --type or --source filter")
         keep = _neighbourhood(around, depth, claims)
@@ -74,7 +74,7 @@ def select(
     return Catalog(vocab, kept_sources, entities, claims)
 
 
-def _actor_named(name: str, catalog: Catalog) -> str:
+def actor_named(name: str, catalog: Catalog) -> str:
     """The id of the actor called ``name``, read as every command reads an actor."""
     known = {eid: Entity("", eid, e.record.name, e.type, tuple(e.record.aliases)) for eid, e in catalog.entities.items()}
     try:
