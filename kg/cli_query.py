@@ -19,7 +19,7 @@ ALL_FORMATS = TABLE_FORMATS + GRAPH_FORMATS
 @click.option("--endpoint", metavar="URL", default=None, help="Run on this remote SPARQL 1.1 endpoint instead of the local export.")
 @click.option("--bind", "bindings", multiple=True, metavar="VAR=VALUE",
               help="Restrict ?VAR, a variable the query uses, to VALUE: an actor's name, or a SPARQL term "
-                   "(see below); repeatable.")
+                   "(as described above); repeatable.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True, help="Seconds to wait for a remote endpoint.")
 @click.option("--base", default=None, envvar="KG_BASE", metavar="IRI", help="Base IRI the export was built with.")
 @output_options(*ALL_FORMATS, default=None)
