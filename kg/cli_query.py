@@ -1,6 +1,7 @@
 """`kg query`, `kg conflicts` and `kg show`: asking the graph questions."""
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
@@ -67,12 +68,16 @@ def query(query_text, list_, export, endpoint, bindings, timeout, base, fmt, out
     if not query_text:
         raise click.UsageError("give a QUERY (a canned name, a .rq file, SPARQL text or - for stdin), or --list")
     text = q.read_stdin() if query_text == "-" else q.resolve_query(query_text)[0]
-    local = _LocalGraph(export)
-    text = q.bind(text, _parse_bindings(bindings), local.actors, base)
+    from .profile import entities
+    from .store import open_store
+
+    # The export is read once, and with --endpoint only to look up the actors --bind names.
+    store = functools.cache(lambda: open_store(export))
+    text = q.bind(text, _parse_bindings(bindings), lambda: entities(store()), base)
     if endpoint:
         result = q.run_remote(endpoint, text, base, timeout)
     else:
-        result = q.run_local(local.store(), text, base)
+        result = q.run_local(store(), text, base)
     try:
         rendered, answer = render_sparql(result, fmt, q.prefixes(base))
     except (OSError, RuntimeError, ValueError) as exc:  # raised lazily while the solutions are read
@@ -80,28 +85,6 @@ def query(query_text, list_, export, endpoint, bindings, timeout, base, fmt, out
     emit(rendered, output)
     if answer is False:
         sys.exit(1)
-
-
-class _LocalGraph:
-    """The export, opened once and only when needed: a query on an endpoint
-    reads it only to look up the actors named in --bind."""
-
-    def __init__(self, export):
-        self.export, self._store, self._actors = export, None, None
-
-    def store(self):
-        if self._store is None:
-            from .store import open_store
-
-            self._store = open_store(self.export)
-        return self._store
-
-    def actors(self) -> dict:
-        if self._actors is None:
-            from .profile import entities
-
-            self._actors = entities(self.store())
-        return self._actors
 
 
 def _parse_bindings(bindings: tuple[str, ...]) -> dict[str, str]:

@@ -1,7 +1,8 @@
 """Actors in the built graph: finding one by name, and its profile with provenance.
 
-An actor is named by its id, its label or any alias, in any case. A name that
-fits several actors, or none, is an error that lists the candidates.
+An actor is named as :func:`kg.names.resolve` reads names: its id, its label
+or any alias, in any case, or a single word of one. A name that fits several
+actors, or none, is an error that lists the candidates.
 """
 from __future__ import annotations
 

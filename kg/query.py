@@ -7,6 +7,7 @@ remote SPARQL 1.1 endpoint over the SPARQL 1.1 Protocol.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -138,6 +139,7 @@ def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None 
         return text
     used = query_variables(text)
     declared = set(prefixes(base)) | {m.group(1) for m in _DECLARED.finditer(text[:_PROLOGUE.match(text).end()])}
+    known = functools.cache(actors or _no_actors)  # read the actors once, and only for a name
     names, terms = [], []
     for name, value in bindings.items():
         where = f"--bind {name}={value}"
@@ -146,10 +148,8 @@ def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None 
         if used and name not in used:
             listed = ", ".join(f"?{v}" for v in used)
             raise KGError(f"{where}: the query does not use ?{name}; its variables are {listed}")
-        if actors is None:
-            actors = _no_actors
         try:
-            term = bound_term(value, declared, actors)
+            term = bound_term(value, declared, known)
         except KGError as exc:
             raise KGError(f"{where}: {exc}") from None
         _check_term(where, term, text, base)
