@@ -19,8 +19,10 @@ from .cli import _fail_cleanly, emit, export_option, output_options
 def path(a, b, export, limit, deprecated, fmt, output):
     """The shortest connections between two actors, with the claim behind each edge.
 
-    A and B are ids, labels or aliases. Claims are followed in either
-    direction; each step shows the claim's property, its sources and a quote.
+    A and B name actors as kg show reads them: an id, a label or an alias,
+    in any case, or a single word of one ("Nadella"). Claims are followed in
+    either direction; each step shows the claim's property, its sources and
+    a quote.
 
     \b
     Examples:

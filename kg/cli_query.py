@@ -1,6 +1,7 @@
 """`kg query`, `kg conflicts` and `kg show`: asking the graph questions."""
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
@@ -18,7 +19,8 @@ ALL_FORMATS = TABLE_FORMATS + GRAPH_FORMATS
 @export_option
 @click.option("--endpoint", metavar="URL", default=None, help="Run on this remote SPARQL 1.1 endpoint instead of the local export.")
 @click.option("--bind", "bindings", multiple=True, metavar="VAR=VALUE",
-              help="Restrict ?VAR to VALUE (an entity id or a SPARQL term); repeatable.")
+              help="Restrict ?VAR, a variable the query uses, to VALUE: an actor's name, or a SPARQL term "
+                   "(as described above); repeatable.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True, help="Seconds to wait for a remote endpoint.")
 @click.option("--base", default=None, envvar="KG_BASE", metavar="IRI", help="Base IRI the export was built with.")
 @output_options(*ALL_FORMATS, default=None)
@@ -32,11 +34,22 @@ def query(query_text, list_, export, endpoint, bindings, timeout, base, fmt, out
     in the standard SPARQL results formats; ASK prints true or false and exits
     0 or 1; CONSTRUCT and DESCRIBE give ttl (default), nt or jsonld.
 
+    --bind VAR=VALUE adds VALUES (?VAR) { (TERM) } to the query. A VALUE
+    that starts with < or a quote (an IRI or a literal), a number, true,
+    false or a prefixed name with a declared prefix (entity:deepseek,
+    kg:Lab) is that SPARQL term, used as written. Any other VALUE names an
+    actor as kg show reads it (an id, a label, an alias or a single word of
+    one, in any case) and stands for entity:ID; a name that fits several
+    actors or none lists the candidates. Names are looked up in the local
+    export (--export), with --endpoint too. Binding a variable the query
+    does not use is an error.
+
     \b
     Examples:
       kg query --list
       kg query trained-on
       kg query mentions --bind actor=deepseek --format csv
+      kg query mentions --bind actor=Nadella
       kg query 'SELECT ?model ?chip { ?model kg:trainedOn ?chip }'
       kg query my-question.rq --format json
       kg query - < my-question.rq
@@ -55,13 +68,16 @@ def query(query_text, list_, export, endpoint, bindings, timeout, base, fmt, out
     if not query_text:
         raise click.UsageError("give a QUERY (a canned name, a .rq file, SPARQL text or - for stdin), or --list")
     text = q.read_stdin() if query_text == "-" else q.resolve_query(query_text)[0]
-    text = q.bind(text, _parse_bindings(bindings))
+    from .profile import entities
+    from .store import open_store
+
+    # The export is read once, and with --endpoint only to look up the actors --bind names.
+    store = functools.cache(lambda: open_store(export))
+    text = q.bind(text, _parse_bindings(bindings), lambda: entities(store()), base)
     if endpoint:
         result = q.run_remote(endpoint, text, base, timeout)
     else:
-        from .store import open_store
-
-        result = q.run_local(open_store(export), text, base)
+        result = q.run_local(store(), text, base)
     try:
         rendered, answer = render_sparql(result, fmt, q.prefixes(base))
     except (OSError, RuntimeError, ValueError) as exc:  # raised lazily while the solutions are read
@@ -117,7 +133,9 @@ def conflicts(data, corpus, base, fmt, output):
 def show(entity, export, fmt, output):
     """An actor's profile: names, type, and every claim with its quotes.
 
-    ENTITY is an id, a label or an alias, in any case. Claims are grouped by
+    ENTITY is an id, a label or an alias, in any case, or a single word of
+    one: "Nadella" finds Satya Nadella. A name that fits several actors, or
+    none, is an error that lists the candidates. Claims are grouped by
     property, followed by the claims of other actors that point at it and
     the statements made about it; each comes with its rank and the source
     and quote behind it.
@@ -126,6 +144,7 @@ def show(entity, export, fmt, output):
     Examples:
       kg show deepseek
       kg show "Liang WenFeng"
+      kg show nadella
       kg show H800 --format json
     """
     from .profile import profile, profile_rows, profile_text

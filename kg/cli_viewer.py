@@ -13,7 +13,8 @@ from .cli import _base, _fail_cleanly, data_options
 @click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The HTML file to write.")
 @click.option("--type", "types", multiple=True, metavar="TYPE", help="Only actors of this type (or its subtypes); repeatable.")
 @click.option("--source", "sources", multiple=True, metavar="ID", help="Only claims this source states; repeatable.")
-@click.option("--around", metavar="ENTITY", help="Only the neighbourhood of this entity id.")
+@click.option("--around", metavar="ENTITY",
+              help="Only the neighbourhood of this actor: an id, a label or an alias, in any case, or a single word of one.")
 @click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="How many relations away from --around to go.")
 @_fail_cleanly
 def viewer(data, corpus, base, out, types, sources, around, depth):
@@ -30,6 +31,7 @@ def viewer(data, corpus, base, out, types, sources, around, depth):
       kg viewer --out chips.html --type Chip --type Company
       kg viewer --out a002.html --source a002
       kg viewer --out deepseek.html --around deepseek --depth 2
+      kg viewer --out nadella.html --around Nadella
     """
     from .build import checked_catalog
     from .export.files import replace_files

@@ -1,14 +1,14 @@
 """Actors in the built graph: finding one by name, and its profile with provenance.
 
-An actor is named by its id, its label or any alias, in any case. A name that
-fits several actors, or none, is an error that lists the candidates.
+An actor is named as :func:`kg.names.resolve` reads names: its id, its label
+or any alias, in any case, or a single word of one. A name that fits several
+actors, or none, is an error that lists the candidates.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from .errors import KGError, did_you_mean
+from .names import Entity, resolve
 from .query import graph_base, prefixes, run_local
 from .results import Rows, Shortener, local_name, rank_name
 
@@ -17,16 +17,6 @@ def qualifier_terms() -> str:
     from .vocab import load_vocabulary
 
     return ", ".join(f"<{q.iri}>" for q in load_vocabulary().qualifiers.values())
-
-
-@dataclass(frozen=True)
-class Entity:
-    iri: str
-    id: str
-    label: str
-    type: str
-    aliases: tuple[str, ...] = ()
-    description: str = ""
 
 
 def entities(store) -> dict[str, Entity]:
@@ -47,28 +37,6 @@ def entities(store) -> dict[str, Entity]:
         found[iri] = Entity(iri, row["id"].value, row["label"].value, local_name(row["type"]),
                             aliases, row["description"].value if row["description"] is not None else "")
     return found
-
-
-def resolve(name: str, known: dict[str, Entity]) -> Entity:
-    """The one actor whose id, label or alias is ``name``, ignoring case."""
-    wanted = name.strip().casefold()
-    by_id = [e for e in known.values() if e.id.casefold() == wanted]
-    if by_id:
-        return by_id[0]
-    matches = sorted((e for e in known.values() if wanted in {n.casefold() for n in (e.label, *e.aliases)}),
-                     key=lambda e: e.id)
-    if not matches:  # then a part of a name: "Nadella", "Liang"
-        part = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
-        matches = sorted((e for e in known.values() if any(part.search(n.casefold()) for n in (e.id, e.label, *e.aliases))),
-                         key=lambda e: e.id)
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        listed = ", ".join(f"{e.id} ({e.label}, {e.type})" for e in matches)
-        raise KGError(f"{name!r} is ambiguous: it names {listed}; give one of these ids")
-    names = sorted({n for e in known.values() for n in (e.id, e.label, *e.aliases)})
-    hint = did_you_mean(name, names)
-    raise KGError(f"no actor is called {name!r}{hint}; 'kg query actors' lists them all")
 
 
 @dataclass

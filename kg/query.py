@@ -7,7 +7,9 @@ remote SPARQL 1.1 endpoint over the SPARQL 1.1 Protocol.
 """
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,23 +83,98 @@ def query_form(text: str) -> str:
     return match.group(1).upper()
 
 
-def bind(text: str, bindings: dict[str, str]) -> str:
+# What a --bind value is written as: SPARQL terms are used as written, anything
+# else names an actor. A prefixed name counts only with a declared prefix, so a
+# name with a colon in it ("Note: 9") is still a name.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_PNAME = re.compile(r"([A-Za-z][\w.-]*|):\S*")
+_DECLARED = re.compile(r"PREFIX\s+([^\s:]*):", re.I)
+
+
+def bound_term(value: str, declared: Iterable[str], actors: Callable[[], dict]) -> str:
+    """The SPARQL term that ``--bind VAR=value`` stands for.
+
+    An IRI in <>, a quoted literal (with @lang or ^^type), a number, true or
+    false, or a prefixed name with a declared prefix (entity:deepseek,
+    kg:Lab) is used as written. Anything else is an actor's name, read as
+    :func:`kg.names.resolve` reads it, and stands for entity:ID. ``actors``
+    gives the known actors; it is called only when a name needs them.
+    """
+    from .names import resolve
+
+    written = value.strip()
+    pname = _PNAME.fullmatch(written)
+    if (written[:1] in ("<", '"', "'") or _NUMBER.fullmatch(written)
+            or written in ("true", "false") or (pname and pname.group(1) in declared)):
+        return written
+    return f"entity:{resolve(value, actors()).id}"
+
+
+def query_variables(text: str) -> list[str]:
+    """The names of the variables the query text mentions (comments and strings
+    skipped), in order of first use; empty if the text cannot be tokenised."""
+    from .serve.guard import Refused, tokens
+
+    found: dict[str, None] = {}
+    try:
+        for kind, token in tokens(text):
+            if kind == "var" and len(token) > 1:
+                found.setdefault(token[1:], None)
+    except Refused:
+        return []
+    return list(found)
+
+
+def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None = None,
+         base: str | None = None) -> str:
     """Restrict variables to given values with a trailing VALUES clause.
 
-    A value written as a bare id (deepseek) means the entity with that id;
-    anything else is a SPARQL term (entity:deepseek, <http://...>, "text", 42).
+    Each value is read by :func:`bound_term`; ``actors`` returns the known
+    actors by IRI (:func:`kg.profile.entities`) for the values that are
+    names. A variable the query does not use, a name that fits no actor or
+    several, and a value that is not a SPARQL term are errors, each naming
+    the --bind it comes from.
     """
     if not bindings:
         return text
+    used = query_variables(text)
+    declared = set(prefixes(base)) | {m.group(1) for m in _DECLARED.finditer(text[:_PROLOGUE.match(text).end()])}
+    known = functools.cache(actors or _no_actors)  # read the actors once, and only for a name
     names, terms = [], []
     for name, value in bindings.items():
+        where = f"--bind {name}={value}"
         if not re.fullmatch(r"\w+", name):
-            raise KGError(f"--bind {name}=...: a variable name is letters, digits and _")
-        if re.fullmatch(r"[a-z0-9][a-z0-9._-]*", value) and not re.fullmatch(r"[\d.]+", value):
-            value = f"entity:{value}"
+            raise KGError(f"{where}: a variable name is letters, digits and _")
+        if used and name not in used:
+            listed = ", ".join(f"?{v}" for v in used)
+            raise KGError(f"{where}: the query does not use ?{name}; its variables are {listed}")
+        try:
+            term = bound_term(value, declared, known)
+        except KGError as exc:
+            raise KGError(f"{where}: {exc}") from None
+        _check_term(where, term, text, base)
         names.append(f"?{name}")
-        terms.append(value)
+        terms.append(term)
     return f"{text.rstrip()}\nVALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}\n"
+
+
+def _no_actors() -> dict:
+    raise KGError("names are looked up in the built graph, and none was given")
+
+
+def _check_term(where: str, term: str, text: str, base: str | None) -> None:
+    """A SyntaxError in the term is reported on the term, not inside the query."""
+    import pyoxigraph
+
+    check = f"{text[:_PROLOGUE.match(text).end()]}\nSELECT * {{ VALUES (?x) {{ ({term}) }} }}"
+    try:
+        check_depth(check)
+        pyoxigraph.Store().query(check, prefixes=prefixes(base))
+    except KGError as exc:
+        raise KGError(f"{where}: {exc}") from None
+    except SyntaxError as exc:
+        message = _ERROR_AT.sub(r"\3", str(exc)).splitlines()[0]
+        raise KGError(f"{where}: {term} is not a SPARQL term ({message})") from None
 
 
 class QuerySyntaxError(KGError):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from .compile import short_hash
 from .errors import KGError, did_you_mean
 from .load import Catalog, Claim
+from .names import Entity, resolve
 from .stats import conflicts
 
 # Colours for entity types, taken in the vocabulary's order; no red, which marks disputes.
@@ -43,8 +44,8 @@ def select(
     ``sources``: only claims with evidence from these sources, with that
     evidence only, and the entities those claims mention. ``types``: only
     entities of these types (or their subtypes) and the claims about them.
-    ``around``: only entities within ``depth`` relations of that entity,
-    in either direction.
+    ``around``: only entities within ``depth`` relations of that actor,
+    in either direction; it is named as :func:`kg.names.resolve` reads names.
     """
     types, sources = sorted(set(types)), sorted(set(sources))
     vocab = catalog.vocab
@@ -63,8 +64,7 @@ def select(
         entities = {eid: e for eid, e in entities.items() if any(vocab.is_a(e.type, t) for t in types)}
     claims = _claims_within(claims, entities)
     if around is not None:
-        if around not in catalog.entities:
-            raise KGError(f"--around: unknown entity '{around}'{did_you_mean(around, catalog.entities)}")
+        around = actor_named(around, catalog)
         if around not in entities:
             raise KGError(f"--around: '{around}' is left out by the --type or --source filter")
         keep = _neighbourhood(around, depth, claims)
@@ -72,6 +72,15 @@ def select(
         claims = _claims_within(claims, entities)
     kept_sources = {eid: s for eid, s in catalog.sources.items() if not sources or eid in sources}
     return Catalog(vocab, kept_sources, entities, claims)
+
+
+def actor_named(name: str, catalog: Catalog) -> str:
+    """The id of the actor called ``name``, read as every command reads an actor."""
+    known = {eid: Entity("", eid, e.record.name, e.type, tuple(e.record.aliases)) for eid, e in catalog.entities.items()}
+    try:
+        return resolve(name, known).id
+    except KGError as exc:
+        raise KGError(f"--around: {exc}") from None
 
 
 def _check_names(what: str, given: list[str], known) -> None:

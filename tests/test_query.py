@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import KGError
+from kg.profile import entities
 from kg.query import QuerySyntaxError, bind, canned_queries, prefixes, query_form, resolve_query, run_local
 from kg.results import Shortener
 
@@ -11,7 +12,7 @@ CANNED = sorted(canned_queries())
 
 
 def rows(store, name: str, **bindings) -> list[tuple[str, ...]]:
-    result = run_local(store, bind(canned_queries()[name].text, bindings))
+    result = run_local(store, bind(canned_queries()[name].text, bindings, lambda: entities(store)))
     names = [v.value for v in result.variables]
     short = Shortener(prefixes())
     return [tuple(short.term(solution[n]) for n in names) for solution in result]
@@ -160,6 +161,7 @@ def test_syntax_error_points_at_line_and_column(store):
 
 
 def test_bind_adds_values_clause():
-    assert bind("SELECT * {}", {"actor": "deepseek", "n": "42"}).endswith("VALUES (?actor ?n) { (entity:deepseek 42) }\n")
+    assert bind("SELECT * { ?actor ?p ?n }", {"actor": "entity:deepseek", "n": "42"}).endswith(
+        "VALUES (?actor ?n) { (entity:deepseek 42) }\n")
     with pytest.raises(KGError):
         bind("SELECT * {}", {"a b": "x"})

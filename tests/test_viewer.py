@@ -123,7 +123,7 @@ def test_select_around_follows_relations_both_ways(built):
 @pytest.mark.parametrize("kwargs, message", [
     ({"types": ["Chipp"]}, "unknown type 'Chipp' (did you mean 'Chip'?)"),
     ({"sources": ["a02"]}, "unknown source 'a02'"),
-    ({"around": "deepsek"}, "unknown entity 'deepsek' (did you mean 'deepseek'"),
+    ({"around": "deepsek"}, "no actor is called 'deepsek' (did you mean 'deepseek'"),
     ({"around": "deepseek", "types": ["Chip"]}, "'deepseek' is left out by the --type or --source filter"),
 ])
 def test_select_rejects_unknown_names(built, kwargs, message):
@@ -278,7 +278,7 @@ def test_cli_around_and_depth(tmp_path, corpus_dir):
 
 @pytest.mark.parametrize("args, message", [
     (["--type", "Chipp"], "Error: unknown type 'Chipp' (did you mean 'Chip'?)"),
-    (["--around", "nvidia-h8000"], "Error: --around: unknown entity 'nvidia-h8000' (did you mean 'nvidia-h800'"),
+    (["--around", "nvidia-h8000"], "Error: --around: no actor is called 'nvidia-h8000' (did you mean 'nvidia-h800'"),
     (["--depth", "-1", "--around", "nvidia"], "Invalid value for '--depth'"),
 ])
 def test_cli_reports_bad_filters_cleanly(tmp_path, corpus_dir, args, message):

@@ -104,8 +104,9 @@ def render(data: dict) -> str:
 
 def viewer_html(catalog, *, types=(), sources=(), around=None, depth=1, title=None) -> str:
     """The viewer for ``catalog``, optionally narrowed as :func:`kg.viewer.select` does."""
-    from ..viewer import select, viewer_data
+    from ..viewer import actor_named, select, viewer_data
 
+    around = None if around is None else actor_named(around, catalog)  # the title names the id, however it was typed
     chosen = select(catalog, types, sources, around, depth)
     return render(viewer_data(chosen, title=title or _title(types, sources, around, depth)))
 
