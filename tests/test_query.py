@@ -57,7 +57,7 @@ def test_founders_with_spellings(store):
     assert rows(store, 'founders') == [
         ('01.AI', 'Kai-Fu Lee', 'Kai-Fu Lee', 'normal', '', 'source:a000', 'Kai-Fu Lee’s startup, 01.AI'),
         ('01.AI', 'Kai-Fu Lee', 'Kai-Fu Lee', 'normal', '', 'source:a002', 'Kai-Fu Lee has highlighted his startup, 01.ai'),
-        ('DeepSeek', 'Liang Wang', 'Liang Wang', 'deprecated', 'The other articles name DeepSeek\'s founder Liang WenFeng; "Liang Wang" appears to be a misspelling.', 'source:a000', 'its founder Liang Wang'),
+        ('DeepSeek', 'Liang Wang', 'Liang Wang', 'deprecated', 'The one other article that names DeepSeek\'s founder (a002) calls him Liang WenFeng, which is his name; "Liang Wang" appears to be a misspelling.', 'source:a000', 'its founder Liang Wang'),
         ('DeepSeek', 'Liang Wenfeng', 'Liang WenFeng | Liang Wenfeng', 'normal', '', 'source:a002', 'Not much is known about DeepSeek or its founder, Liang WenFeng'),
     ]
 
@@ -65,7 +65,7 @@ def test_founders_with_spellings(store):
 def test_outperformed(store):
     assert rows(store, 'outperformed') == [
         ("ByteDance's updated model", 'OpenAI o1', 'a key benchmark, as ByteDance asserts', 'normal', '', 'source:a002', "announced an update to its model that it asserts outperforms OpenAI's o1 in a key benchmark"),
-        ('DeepSeek-R1', 'GPT-1', 'some third-party tests', 'deprecated', "OpenAI's reasoning model is o1, as the other articles say; GPT-1 is OpenAI's 2018 model and is not cutting-edge.", 'source:a000', 'further outperformed OpenAI’s cutting-edge GPT-1 in some third-party tests'),
+        ('DeepSeek-R1', 'GPT-1', 'some third-party tests', 'deprecated', "OpenAI's reasoning model is o1, as the two other articles that say what R1 outperformed (a001, a002) name it; GPT-1 is OpenAI's 2018 model and is not cutting-edge.", 'source:a000', 'further outperformed OpenAI’s cutting-edge GPT-1 in some third-party tests'),
         ('DeepSeek-R1', 'OpenAI o1', '', 'normal', '', 'source:a001', "outperformed OpenAI's o1 model across various benchmarks"),
         ('DeepSeek-R1', 'OpenAI o1', '', 'normal', '', 'source:a002', "demonstrated better performance than OpenAI's most recent offering, o1"),
         ('DeepSeek-V3', 'Claude 3.5 Sonnet', '', 'normal', '', 'source:a000', 'It even outperformed Meta’s Llama, OpenAI’s GPT-4, and Anthropic’s Claude 3.5 in certain accuracy tests'),
