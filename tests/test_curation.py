@@ -102,6 +102,17 @@ def test_gpt_1_reason_and_description_name_the_two_articles_that_say_o1(catalog)
         "what R1 outperformed (a001, a002) name OpenAI's o1 there.")
 
 
+def test_descriptions_and_reasons_that_speak_of_articles_name_them(catalog):
+    texts = [(e.id, e.record.description) for e in catalog.entities.values() if e.record.description]
+    texts += [(f"{c.subject} {c.property.name} {c.value.lexical}", c.reason) for c in catalog.claims if c.reason]
+    vague = [(who, text) for who, text in texts
+             if re.search(r"\barticles?\b", text)
+             and (not set(re.findall(r"\ba\d{3}\b", text)) <= set(catalog.sources)
+                  or not re.search(r"\ba\d{3}\b", text)
+                  or re.search(r"\bthe (other )?articles\b", text, re.IGNORECASE))]
+    assert vague == []
+
+
 def _entity(catalog, id):
     record = catalog.entities[id].record
     return record.type, record.name, list(record.aliases)
@@ -190,3 +201,12 @@ def test_h800_in_each_article_own_words(catalog):
     words = {c.value.lexical: _sources(c) for c in _claims(catalog, "nvidia-h800", "describedAs")}
     assert words == {"less performant": ["a000"], "lower-tier": ["a001"], "reduced-capability": ["a002"],
                      "older": ["a004"]}
+
+
+def test_huawei_models_are_an_actor_and_the_competitor(catalog):
+    assert _entity(catalog, "huawei-ai-models") == ("Model", "Huawei's AI models", [])
+    assert _evidence(_claim(catalog, "huawei-ai-models", "developedBy", "huawei")) == [("a004", "Huawei’s AI models")]
+    competes = _claim(catalog, "huawei-ai-models", "competesWith", "united-states")
+    assert competes.qualifiers["context"].lexical == "US AI developments"
+    assert _sources(competes) == ["a004"]
+    assert _claims(catalog, "huawei", "competesWith") == []
