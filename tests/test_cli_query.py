@@ -214,13 +214,13 @@ def test_path_between_actors(built):
     assert result.stdout == (
         "1. liang-wenfeng — deepseek — deepseek-v3 — nvidia-h800  (3 steps)\n"
         "     deepseek -foundedBy-> liang-wenfeng  [a002] “Not much is known about DeepSeek or its founder, Liang WenFeng”\n"
-        "     deepseek-v3 -developedBy-> deepseek  [a000 a001 a003 a004] “DeepSeek’s AI model, DeepSeek v3, has demonstrated impressive capabilities”\n"
+        "     deepseek-v3 -developedBy-> deepseek  [a000 a001 a002 a003 a004] “DeepSeek’s AI model, DeepSeek v3, has demonstrated impressive capabilities”\n"
         "     deepseek-v3 -trainedOn-> nvidia-h800  [a000 a001 a002 a004] “DeepSeek cleverly circumvented these limitations by utilizing less performant Nvidia H800 GPUs”\n"
         "\n"
         "2. liang-wenfeng — deepseek — nvidia — nvidia-h800  (3 steps)\n"
         "     deepseek -foundedBy-> liang-wenfeng  [a002] “Not much is known about DeepSeek or its founder, Liang WenFeng”\n"
         "     nvidia -stockFellAfter-> deepseek  [a004] “The DeepSeek news triggered a plunge in the respective stock prices of Nvidia and Constellation Energy”\n"
-        "     nvidia-h800 -manufacturedBy-> nvidia  [a000 a002 a004] “less performant Nvidia H800 GPUs”\n"
+        "     nvidia-h800 -manufacturedBy-> nvidia  [a000 a001 a002 a004] “less performant Nvidia H800 GPUs”\n"
     )
 
 

@@ -76,7 +76,7 @@ def test_who_founded_deepseek_with_the_deprecated_variant(store):
         } ORDER BY ?founder""")
     assert rows == [
         ("liang-wang", "Liang Wang", "DeprecatedRank",
-         "The other articles name DeepSeek's founder Liang WenFeng; \"Liang Wang\" appears to be a misspelling.", "a000"),
+         "The one other article that names DeepSeek's founder (a002) calls him Liang WenFeng, which is his name; \"Liang Wang\" appears to be a misspelling.", "a000"),
         ("liang-wenfeng", "Liang Wenfeng", "NormalRank", None, "a002"),
     ]
     # The direct triple keeps only the founder that is not deprecated.

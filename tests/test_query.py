@@ -58,7 +58,7 @@ def test_founders_with_spellings(store):
     assert rows(store, 'founders') == [
         ('01.AI', 'Kai-Fu Lee', '', 'normal', '', 'source:a000', 'Kai-Fu Lee’s startup, 01.AI'),
         ('01.AI', 'Kai-Fu Lee', '', 'normal', '', 'source:a002', 'Kai-Fu Lee has highlighted his startup, 01.ai'),
-        ('DeepSeek', 'Liang Wang', '', 'deprecated', 'The other articles name DeepSeek\'s founder Liang WenFeng; "Liang Wang" appears to be a misspelling.', 'source:a000', 'its founder Liang Wang'),
+        ('DeepSeek', 'Liang Wang', '', 'deprecated', 'The one other article that names DeepSeek\'s founder (a002) calls him Liang WenFeng, which is his name; "Liang Wang" appears to be a misspelling.', 'source:a000', 'its founder Liang Wang'),
         ('DeepSeek', 'Liang Wenfeng', '', 'normal', '', 'source:a002', 'Not much is known about DeepSeek or its founder, Liang WenFeng'),
     ]
 
@@ -66,7 +66,7 @@ def test_founders_with_spellings(store):
 def test_outperformed(store):
     assert rows(store, 'outperformed') == [
         ("ByteDance's updated model", 'OpenAI o1', 'context: a key benchmark, as ByteDance asserts', 'normal', '', 'source:a002', "announced an update to its model that it asserts outperforms OpenAI's o1 in a key benchmark"),
-        ('DeepSeek-R1', 'GPT-1', 'context: some third-party tests', 'deprecated', "OpenAI's reasoning model is o1, as the other articles say; GPT-1 is OpenAI's 2018 model and is not cutting-edge.", 'source:a000', 'further outperformed OpenAI’s cutting-edge GPT-1 in some third-party tests'),
+        ('DeepSeek-R1', 'GPT-1', 'context: some third-party tests', 'deprecated', "OpenAI's reasoning model is o1, as the two other articles that say what R1 outperformed (a001, a002) name it; GPT-1 is OpenAI's 2018 model and is not cutting-edge.", 'source:a000', 'further outperformed OpenAI’s cutting-edge GPT-1 in some third-party tests'),
         ('DeepSeek-R1', 'OpenAI o1', '', 'normal', '', 'source:a001', "outperformed OpenAI's o1 model across various benchmarks"),
         ('DeepSeek-R1', 'OpenAI o1', '', 'normal', '', 'source:a002', "demonstrated better performance than OpenAI's most recent offering, o1"),
         ('DeepSeek-V3', 'Claude 3.5 Sonnet', '', 'normal', '', 'source:a000', 'It even outperformed Meta’s Llama, OpenAI’s GPT-4, and Anthropic’s Claude 3.5 in certain accuracy tests'),
@@ -84,6 +84,8 @@ def test_policy_restrictions(store):
     assert rows(store, 'policy-restrictions') == [
         ("Biden administration's new AI chip regulations", 'targets', 'China', "context: China's access to advanced AI chips through other countries", 'normal', 'source:a003', 'Recently, the Biden administration issued new regulations aimed at curbing China’s access to advanced AI chips through other countries'),
         ("Biden administration's new AI chip regulations", 'issuedBy', 'Biden administration', '', 'normal', 'source:a003', 'Recently, the Biden administration issued new regulations aimed at curbing China’s access to advanced AI chips through other countries'),
+        ("China's regulations on AI", 'issuedBy', 'China', '', 'normal', 'source:a000', 'Chinese AI models are often required to adhere to strict guidelines set by the state'),
+        ("China's regulations on AI", 'issuedBy', 'China', '', 'normal', 'source:a003', 'China’s strict regulations on AI'),
         ('US chip export controls', 'restricts', 'Nvidia', 'context: the sale of powerful chips such as those Nvidia produces', 'normal', 'source:a003', 'it is working to limit the sale of powerful chips, such as those produced by Silicon Valley firm Nvidia, to China and other rivals'),
         ('US chip export controls', 'restricts', 'Nvidia H100', '', 'normal', 'source:a002', "which prevent China from accessing advanced chips like Nvidia's H100s"),
         ('US chip export controls', 'restricts', 'Nvidia H100', '', 'normal', 'source:a004', 'By restricting access to advanced chips like Nvidia’s H100'),
