@@ -38,6 +38,10 @@ class Unreachable(KGError):
         self.reason = reason
 
 
+class Broken(KGError):
+    """The connection failed after it was made, before the whole answer came."""
+
+
 class TimedOut(KGError):
     """The whole exchange did not finish within its deadline."""
 
@@ -116,7 +120,7 @@ def _reason(exc: BaseException) -> str:
 class Client:
     """Requests to one server, each under ``timeout`` seconds in all and with
     an answer of at most ``max_bytes``. ``who`` names the server in errors
-    (``the store``, ``the SPARQL endpoint http://...``).
+    (``the store``, ``the SPARQL endpoint``); ``headers`` go with every request.
 
     Use it as a context manager; it closes its connections at the end.
     """
@@ -128,9 +132,13 @@ class Client:
         self._client: httpx.AsyncClient | None = None
 
     def __enter__(self) -> Client:
+        try:
+            self._client = httpx.AsyncClient(headers=self._headers, follow_redirects=False,
+                                             timeout=httpx.Timeout(self.timeout))
+        except UnicodeEncodeError:
+            raise KGError(f"cannot send a request to {self.who}: a header value (the credentials in the "
+                          "environment?) is not ASCII text") from None
         self._runner = asyncio.Runner()
-        self._client = httpx.AsyncClient(headers=self._headers, follow_redirects=False,
-                                         timeout=httpx.Timeout(self.timeout))
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -150,8 +158,11 @@ class Client:
                            "(--timeout sets the limit for each request)") from None
         except (httpx.RemoteProtocolError, httpx.DecodingError) as exc:
             raise BadAnswer(f"{to} sent an answer that is not valid HTTP/1.1: {_reason(exc)}") from None
-        except httpx.LocalProtocolError as exc:
-            raise KGError(f"cannot send the request to {url}: {safe_text(str(exc))}") from None
+        except httpx.LocalProtocolError:  # its message would show the header, which may be a secret
+            raise KGError(f"cannot send the request to {url}: a header value (the credentials in the "
+                          "environment?) is not valid in HTTP") from None
+        except (httpx.ReadError, httpx.WriteError) as exc:
+            raise Broken(f"the connection to {to} broke before the whole answer came: {_reason(exc)}") from None
         except (httpx.TransportError, httpx.InvalidURL, OSError) as exc:
             raise Unreachable(f"cannot reach {self.who} {url}: {_reason(exc)}", _reason(exc)) from None
 

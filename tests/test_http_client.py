@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import struct
 import threading
 
 import pytest
@@ -50,9 +51,10 @@ def _read_request(conn: socket.socket) -> bytes:
 
 
 @contextlib.contextmanager
-def hostile_server(answer):
+def hostile_server(answer, reset: bool = False):
     """A loopback server answering every request with ``answer``: bytes, or a
-    list of byte strings sent one by one with ``pause`` seconds between them."""
+    list of byte strings sent one by one with ``pause`` seconds between them;
+    then it closes the connection, with a TCP reset if ``reset``."""
     record = Hostile()
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -76,7 +78,10 @@ def hostile_server(answer):
                     send(conn, [answer], 0)
                 else:
                     send(conn, *answer)
-                conn.shutdown(socket.SHUT_WR)
+                if reset:
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                else:
+                    conn.shutdown(socket.SHUT_WR)
             except OSError:  # the client hung up: what these tests want
                 pass
 
@@ -249,3 +254,21 @@ def test_safe_text_escapes_what_a_terminal_would_obey():
         r"ok \x1b[2J\x07\x00\x7f\x85\u202e\u2066 done next"
     assert safe_text("a" * 400) == "a" * 297 + "..."
     assert safe_text("Ünïcode, 中文 and emoji 🙂 stay") == "Ünïcode, 中文 and emoji 🙂 stay"
+
+
+def test_a_connection_reset_mid_answer_is_a_clean_error(built):
+    with hostile_server(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{", reset=True) as (url, _):
+        pushed = kg_push(built, url)
+        queried = kg_query(url)
+    for result, who in [(pushed, f"the store (POST {url}/store?default)"), (queried, f"the SPARQL endpoint (POST {url}/sparql)")]:
+        assert_clean_error(result, f"the connection to {who} broke before the whole answer came: connection reset by peer")
+
+
+@pytest.mark.parametrize("token, problem", [("t\u00f6k\u20acn", "is not ASCII text"), ("a\nb", "is not valid in HTTP")])
+def test_a_token_that_cannot_be_a_header_is_a_clean_error_that_does_not_show_it(built, token, problem):
+    with hostile_server(b"HTTP/1.1 204 No Content\r\n\r\n") as (url, record):
+        result = CliRunner().invoke(cli, ["push", "--export", str(built.out), "--endpoint", url + "/store", "--auth",
+                                          "bearer"], env={"KG_PUSH_TOKEN": token})
+    assert not any(record.requests)  # not a byte of the request was sent
+    where = "a request to the store" if "ASCII" in problem else f"the request to {url}/store?default"
+    assert_clean_error(result, f"cannot send {where}: a header value (the credentials in the environment?) {problem}")
