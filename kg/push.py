@@ -6,6 +6,8 @@ them into one graph with ``graph=``). POST adds to what the store holds; PUT
 (``replace=True``) replaces each graph, so pushing again gives the same store.
 The body is N-Triples sent as ``text/turtle``, which every store named in the
 design accepts (Fuseki, GraphDB, Virtuoso, Neptune, Oxigraph).
+Requests go through kg.http_client: each has a total deadline, the store's
+answer a size cap, and a redirect is an error, never followed.
 
 Credentials come from the environment only, never from the command line:
 ``KG_PUSH_TOKEN`` for bearer, ``KG_PUSH_USER`` and ``KG_PUSH_PASSWORD`` for basic.

@@ -260,8 +260,9 @@ def test_a_connection_reset_mid_answer_is_a_clean_error(built):
     with hostile_server(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{", reset=True) as (url, _):
         pushed = kg_push(built, url)
         queried = kg_query(url)
-    for result, who in [(pushed, f"the store (POST {url}/store?default)"), (queried, f"the SPARQL endpoint (POST {url}/sparql)")]:
-        assert_clean_error(result, f"the connection to {who} broke before the whole answer came: connection reset by peer")
+    broke = "broke before the whole answer came: connection reset by peer"
+    assert_clean_error(pushed, f"the connection to the store (POST {url}/store?default) {broke}")
+    assert_clean_error(queried, f"the connection to the SPARQL endpoint (POST {url}/sparql) {broke}")
 
 
 @pytest.mark.parametrize("token, problem", [("t\u00f6k\u20acn", "is not ASCII text"), ("a\nb", "is not valid in HTTP")])
