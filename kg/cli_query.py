@@ -21,11 +21,14 @@ ALL_FORMATS = TABLE_FORMATS + GRAPH_FORMATS
 @click.option("--bind", "bindings", multiple=True, metavar="VAR=VALUE",
               help="Restrict ?VAR, a variable the query uses, to VALUE: an actor's name, or a SPARQL term "
                    "(as described above); repeatable.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True, help="Seconds to wait for a remote endpoint.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Seconds a remote endpoint has for the whole answer, from connecting to its last byte.")
+@click.option("--max-response-bytes", type=click.IntRange(1), default=256 * 1024 * 1024, show_default=True,
+              help="Largest answer read from a remote endpoint; a larger one is an error.")
 @click.option("--base", default=None, envvar="KG_BASE", metavar="IRI", help="Base IRI the export was built with.")
 @output_options(*ALL_FORMATS, default=None)
 @_fail_cleanly
-def query(query_text, list_, export, endpoint, bindings, timeout, base, fmt, output):
+def query(query_text, list_, export, endpoint, bindings, timeout, max_response_bytes, base, fmt, output):
     """Run a SPARQL query: canned by name, from a .rq file (or - for stdin), or inline.
 
     The prefixes kg:, entity:, claim:, source:, rdfs:, schema:, prov:, oa:...
@@ -75,7 +78,9 @@ def query(query_text, list_, export, endpoint, bindings, timeout, base, fmt, out
     store = functools.cache(lambda: open_store(export))
     text = q.bind(text, _parse_bindings(bindings), lambda: entities(store()), base)
     if endpoint:
-        result = q.run_remote(endpoint, text, base, timeout)
+        from .remote_query import run_remote
+
+        result = run_remote(endpoint, text, base, timeout, max_response_bytes)
     else:
         result = q.run_local(store(), text, base)
     try:

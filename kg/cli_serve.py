@@ -97,9 +97,12 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
 @click.option("--auth", type=click.Choice(["none", "basic", "bearer"]), default="none", show_default=True,
               help="Authentication. Secrets come from the environment only: KG_PUSH_TOKEN (bearer), "
                    "KG_PUSH_USER and KG_PUSH_PASSWORD (basic).")
-@click.option("--timeout", type=click.FloatRange(1), default=300.0, show_default=True, help="Seconds to wait for each request.")
+@click.option("--timeout", type=click.FloatRange(1), default=300.0, show_default=True,
+              help="Seconds each request (one per graph) has in all, from connecting to the last byte of the answer.")
+@click.option("--max-response-bytes", type=click.IntRange(1), default=1024 * 1024, show_default=True,
+              help="Largest answer read from the store; a larger one is an error.")
 @_fail_cleanly
-def push(export, endpoint, graph, replace, auth, timeout):
+def push(export, endpoint, graph, replace, auth, timeout, max_response_bytes):
     """Send the built graph to a SPARQL 1.1 Graph Store Protocol store.
 
     Works with Apache Jena Fuseki, GraphDB, Virtuoso, Amazon Neptune and
@@ -114,7 +117,8 @@ def push(export, endpoint, graph, replace, auth, timeout):
     """
     from .push import push as run_push
 
-    result = run_push(export, endpoint, graph=graph, replace=replace, auth=auth, timeout=timeout)
+    result = run_push(export, endpoint, graph=graph, replace=replace, auth=auth, timeout=timeout,
+                      max_response_bytes=max_response_bytes)
     for name, count in result.graphs:
         click.echo(f"{result.method} {name}: {count} triples", err=True)
     click.echo(f"Pushed {result.triples} triples in {len(result.graphs)} graphs to {endpoint}", err=True)

@@ -6,6 +6,8 @@ them into one graph with ``graph=``). POST adds to what the store holds; PUT
 (``replace=True``) replaces each graph, so pushing again gives the same store.
 The body is N-Triples sent as ``text/turtle``, which every store named in the
 design accepts (Fuseki, GraphDB, Virtuoso, Neptune, Oxigraph).
+Requests go through kg.http_client: each has a total deadline, the store's
+answer a size cap, and a redirect is an error, never followed.
 
 Credentials come from the environment only, never from the command line:
 ``KG_PUSH_TOKEN`` for bearer, ``KG_PUSH_USER`` and ``KG_PUSH_PASSWORD`` for basic.
@@ -14,17 +16,17 @@ from __future__ import annotations
 
 import base64
 import os
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import KGError
+from .http_client import Client, Unreachable
 
 TOKEN_ENV = "KG_PUSH_TOKEN"
 USER_ENV = "KG_PUSH_USER"
 PASSWORD_ENV = "KG_PUSH_PASSWORD"
+MAX_RESPONSE_BYTES = 1024 * 1024  # a store answers a push with a status and a few lines
 
 
 @dataclass
@@ -90,41 +92,30 @@ class Redirected(KGError):
         super().__init__(f"the store answered {status} to {url}, redirecting to {location or '(no Location)'}")
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Never follow a redirect: it would send the graph and the credentials to another address."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
+_HINTS = {401: " (check --auth and the credentials in the environment)", 403: " (the account may not write there)",
+          404: " (is this the store's Graph Store Protocol URL? see the README)",
+          405: " (the store does not accept this method here; is it read-only?)"}
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect)
-
-
-def _send(method: str, url: str, body: bytes, authorization: str | None, timeout: float) -> None:
-    headers = {"Content-Type": "text/turtle; charset=utf-8", "User-Agent": "ai-race-kg push"}
-    if authorization:
-        headers["Authorization"] = authorization
-    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+def _send(client: Client, method: str, url: str, body: bytes) -> None:
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            response.read()
-    except urllib.error.HTTPError as exc:
-        if 300 <= exc.code < 400:
-            raise Redirected(exc.code, url, exc.headers.get("Location", "")) from None
-        detail = exc.read(300).decode("utf-8", "replace").strip()
-        hint = {401: " (check --auth and the credentials in the environment)", 403: " (the account may not write there)",
-                404: " (is this the store's Graph Store Protocol URL? see the README)",
-                405: " (the store does not accept this method here; is it read-only?)"}.get(exc.code, "")
-        raise KGError(f"the store answered {exc.code} {exc.reason} to {method} {url}{hint}"
-                      + (f": {detail}" if detail else "")) from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise KGError(f"could not reach {url}: {reason}") from None
+        response = client.request(method, url, content=body)
+    except Unreachable as exc:
+        raise KGError(f"could not reach {url}: {exc.reason}") from None
+    if response.ok:
+        return
+    if response.redirect:
+        raise Redirected(response.status, url, response.location)
+    detail = response.detail()
+    raise KGError(f"the store answered {response.status_line} to {method} {url}{_HINTS.get(response.status, '')}"
+                  + (f": {detail}" if detail else ""))
 
 
 def push(export: Path, endpoint: str, graph: str | None = None, replace: bool = False,
-         auth: str = "none", timeout: float = 300.0, environ: dict | None = None) -> Pushed:
-    """Send every graph of ``export`` to the Graph Store Protocol ``endpoint``."""
+         auth: str = "none", timeout: float = 300.0, environ: dict | None = None,
+         max_response_bytes: int = MAX_RESPONSE_BYTES) -> Pushed:
+    """Send every graph of ``export`` to the Graph Store Protocol ``endpoint``,
+    each in one request that must be answered within ``timeout`` seconds."""
     parts = urllib.parse.urlsplit(endpoint)
     if "@" in parts.netloc:
         raise KGError("--endpoint must not hold credentials (user:password@host): use --auth basic with "
@@ -134,12 +125,16 @@ def push(export: Path, endpoint: str, graph: str | None = None, replace: bool = 
     authorization = auth_header(auth, environ)
     method = "PUT" if replace else "POST"
     result = Pushed(endpoint, method)
-    for target, body, count in _bodies(Path(export), graph):
-        try:
-            _send(method, graph_url(endpoint, target), body, authorization, timeout)
-        except Redirected as exc:
-            done = f"{len(result.graphs)} graphs were pushed before it" if result.graphs else "nothing was pushed"
-            raise KGError(f"{exc}; redirects are not followed, so credentials never go to another address, and "
-                          f"{done}; if that address is the store, give it as --endpoint") from None
-        result.graphs.append((target or "default", count))
+    headers = {"Content-Type": "text/turtle; charset=utf-8", "User-Agent": "ai-race-kg push"}
+    if authorization:
+        headers["Authorization"] = authorization
+    with Client("the store", timeout, max_response_bytes, headers) as client:
+        for target, body, count in _bodies(Path(export), graph):
+            try:
+                _send(client, method, graph_url(endpoint, target), body)
+            except Redirected as exc:
+                done = f"{len(result.graphs)} graphs were pushed before it" if result.graphs else "nothing was pushed"
+                raise KGError(f"{exc}; redirects are not followed, so credentials never go to another address, and "
+                              f"{done}; if that address is the store, give it as --endpoint") from None
+            result.graphs.append((target or "default", count))
     return result

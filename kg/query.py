@@ -3,7 +3,7 @@
 A query is given inline, as a .rq file, or by the name of a canned query in
 kg/queries/. It runs on pyoxigraph over the union of the default graph and
 every source's named graph, with the project's prefixes declared, or on a
-remote SPARQL 1.1 endpoint over the SPARQL 1.1 Protocol.
+remote SPARQL 1.1 endpoint over the SPARQL 1.1 Protocol (kg.remote_query).
 """
 from __future__ import annotations
 
@@ -270,54 +270,3 @@ def check_syntax(text: str, base: str | None = None) -> str:
     run_local(pyoxigraph.Store(), text, base)
     return form
 
-
-ACCEPT = {
-    "SELECT": "application/sparql-results+json",
-    "ASK": "application/sparql-results+json",
-    "CONSTRUCT": "application/n-triples",
-    "DESCRIBE": "application/n-triples",
-}
-
-
-def run_remote(endpoint: str, text: str, base: str | None = None, timeout: float = 30.0):
-    """Run ``text`` on a SPARQL 1.1 endpoint; the answer as pyoxigraph results.
-
-    The query is checked here first, so a syntax error is reported the same
-    way as for a local run; the prefixes are sent as PREFIX lines.
-    """
-    import urllib.error
-    import urllib.parse
-    import urllib.request
-
-    import pyoxigraph
-
-    from .store import sparql_prologue
-
-    if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
-        raise KGError(f"--endpoint must be an http(s) URL of a SPARQL endpoint, e.g. http://localhost:7878/query, not {endpoint!r}")
-    form = check_syntax(text, base)
-    body = urllib.parse.urlencode({"query": sparql_prologue(base) + text}).encode("utf-8")
-    request = urllib.request.Request(endpoint, data=body, method="POST", headers={
-        "Accept": ACCEPT[form],
-        "Content-Type": "application/x-www-form-urlencoded",
-        "User-Agent": "ai-race-kg",
-    })
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            payload = response.read()
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(300).decode("utf-8", "replace").strip().splitlines()
-        raise KGError(f"the SPARQL endpoint {endpoint} answered {exc.code} {exc.reason}" + (f": {detail[0]}" if detail else "")) from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, ConnectionRefusedError):
-            reason = "connection refused"
-        raise KGError(f"cannot reach the SPARQL endpoint {endpoint}: {reason}") from None
-    except (TimeoutError, OSError) as exc:
-        raise KGError(f"cannot reach the SPARQL endpoint {endpoint}: {exc}") from None
-    try:
-        if form in ("SELECT", "ASK"):
-            return pyoxigraph.parse_query_results(payload, pyoxigraph.QueryResultsFormat.JSON)
-        return [quad.triple for quad in pyoxigraph.parse(payload, pyoxigraph.RdfFormat.N_TRIPLES)]
-    except (SyntaxError, ValueError) as exc:
-        raise KGError(f"the SPARQL endpoint {endpoint} sent an answer that is not {ACCEPT[form]}: {exc}") from None
