@@ -39,7 +39,6 @@ FAR_FROM = 200  # below this many nodes the near field alone keeps the picture c
 FONT_FACE = "arial"
 FONT_SIZE = 14.0
 LABEL_WIDTH = 150.0  # a longer name wraps onto more lines (vis-network's widthConstraint.maximum)
-LINE_HEIGHT = FONT_SIZE  # vis-network's height of one line of a label
 LABEL_OFFSET = 11.0  # from the bottom of a node's shape to the top of its label, as vis-network draws it
 GAP = 6.0  # free space kept around each footprint
 SEPARATE_ROUNDS = 80  # at most this many rounds of pushing overlapping footprints apart
@@ -93,7 +92,8 @@ def label_box(text: str, size: float = FONT_SIZE, width: float = LABEL_WIDTH) ->
     lines = label_lines(text, size, width)
     if not lines:
         return 0.0, 0.0
-    return min(max(text_width(line, size) for line in lines), width), len(lines) * size * LINE_HEIGHT / FONT_SIZE
+    # vis-network gives each line of a label the font's size in height.
+    return min(max(text_width(line, size) for line in lines), width), len(lines) * size
 
 
 def footprint(label: str, radius: float) -> tuple[float, float, float]:
@@ -210,7 +210,7 @@ def _rows(box, above, above_box):
     else:
         left, top, width = 0.0, 0.0, math.sqrt(len(box)) * cell
     pos = np.zeros((len(box), 2))
-    x, row, row_height = 0.0, [], 0.0
+    x, row = 0.0, []
     for i, w in enumerate(widths):
         if row and x + w > width:
             pos[row, 1] = top + max(box[row, 1].max(), cell / 2)
@@ -243,8 +243,8 @@ def _separate(pos, box):
     pos = (pos - pos.mean(axis=0)) * max(1.0, math.sqrt(crowding / COVER))
     half = box[:, 0] / 2
     scale = np.array([box[:, 0].max(), box[:, 1].max() + box[:, 2].max()])
-    for round in range(SEPARATE_ROUNDS):
-        if round and not round % SPREAD_EVERY:  # still crowded somewhere: give every part more room
+    for done in range(SEPARATE_ROUNDS):
+        if done and not done % SPREAD_EVERY:  # still crowded somewhere: give every part more room
             pos = (pos - pos.mean(axis=0)) * SPREAD
         pairs = cKDTree(pos / scale).query_pairs(1.0, p=np.inf, output_type="ndarray")
         if not len(pairs):
