@@ -154,7 +154,7 @@ def type_styles(catalog: Catalog) -> dict[str, dict]:
 
 def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> dict:
     """Everything the page draws, as JSON-ready data in a stable order."""
-    from .layout import force_layout
+    from .layout import FONT_FACE, FONT_SIZE, LABEL_WIDTH, footprint, force_layout
 
     disputed = {(c.subject, c.property) for c in conflicts(catalog)}
     claims = sorted(catalog.claims, key=lambda c: c.key)
@@ -164,9 +164,11 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
     entity_claims = [(i, claim) for i, claim in enumerate(claims) if _target(claim) is not None]
     edge_pairs = [(claim.subject, _target(claim)) for _, claim in entity_claims]
 
-    positions = force_layout(node_ids, edge_pairs)
     rank = importance(node_ids, edge_pairs)
     top = max(rank.values(), default=1.0) or 1.0
+    sizes = {eid: round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * (rank.get(eid, 0.0) / top) ** 0.5, 1) for eid in node_ids}
+    boxes = {eid: footprint(catalog.entities[eid].record.name, sizes[eid]) for eid in node_ids}
+    positions = force_layout(node_ids, edge_pairs, boxes=boxes)
 
     sources_of: dict[str, set[str]] = defaultdict(set)
     subject_claims: dict[str, list[int]] = defaultdict(list)
@@ -191,7 +193,7 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
             "wikidata": record.wikidata,
             "x": x,
             "y": y,
-            "size": round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * (rank.get(eid, 0.0) / top) ** 0.5, 1),
+            "size": sizes[eid],
             "sources": sorted(sources_of[eid]),
             "disputed": eid in disputed_subjects,
             "claims": subject_claims[eid],
@@ -210,6 +212,7 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
         type_counts[node["type"]] += 1
     return {
         "title": title,
+        "font": {"face": FONT_FACE, "size": FONT_SIZE, "width": LABEL_WIDTH},
         "types": [dict(styles[name], count=type_counts[name]) for name in sorted(type_counts)],
         "sources": [_source_row(catalog, sid) for sid in sorted(catalog.sources)],
         "nodes": nodes,

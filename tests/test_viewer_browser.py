@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 
 from kg.build import build
+from kg.layout import footprint, label_lines
 
 from .chromium import browser, open_viewer  # noqa: F401 - the fixture is used by name
 from .conftest import FIXTURES, ROOT
 from .test_viewer import entity_claims
+from .test_viewer_legibility import overlap
 
 pytestmark = pytest.mark.browser
 
@@ -237,3 +239,104 @@ def test_hostile_text_is_shown_literally_and_never_runs(browser, xss_page, bypas
         assert recorder.requests == [xss_page.resolve().as_uri()]
     finally:
         page.context.close()
+
+
+# The first view at the size of a laptop's screen: every name can be read.
+
+WIDTH, HEIGHT = 1280, 800
+
+# Every drawn label's box and every node's shape, in DOM pixels, as vis-network placed them.
+DRAWN = """() => {
+    const net = kgViewer.network, scale = net.getScale(), out = [];
+    for (const id of net.body.nodeIndices) {
+        const node = net.body.nodes[id], label = node.labelModule, size = label.size;
+        const topLeft = net.canvasToDOM({x: size.left, y: size.top});
+        const bottomRight = net.canvasToDOM({x: size.left + size.width, y: size.top + size.height});
+        const centre = net.canvasToDOM({x: node.x, y: node.y}), r = node.options.size * scale;
+        out.push({id: id, name: node.options.label, lines: label.lineCount, width: size.width,
+                  drawn: label.visible(), font: label.fontOptions.size * scale,
+                  label: [topLeft.x, topLeft.y, bottomRight.x, bottomRight.y],
+                  shape: [centre.x - r, centre.y - r, centre.x + r, centre.y + r]});
+    }
+    return out;
+}"""
+
+
+@pytest.fixture
+def first_view(browser, built):
+    page, recorder = open_viewer(browser, built.out / "graph.html", width=WIDTH, height=HEIGHT)
+    yield page, recorder
+    page.context.close()
+
+
+def test_no_two_names_overlap_in_the_first_view(first_view, built):
+    page, recorder = first_view
+    page.screenshot(path=str(SCREENSHOT.with_name("viewer-first-view.png")))  # for people to look at
+    drawn = page.evaluate(DRAWN)
+    assert len(drawn) == len(built.catalog.entities)
+    assert all(node["drawn"] for node in drawn), "every name is drawn, none faded out for being too small"
+    clashes = [
+        (a["name"], b["name"])
+        for i, a in enumerate(drawn) for b in drawn[i + 1:]
+        if overlap(a["label"], b["label"]) > 0 or overlap(a["label"], b["shape"]) > 0 or overlap(b["label"], a["shape"]) > 0
+    ]
+    assert clashes == []
+    assert recorder.console_errors == []
+
+
+def test_names_are_drawn_at_a_readable_size(first_view):
+    page, _ = first_view
+    smallest = min(node["font"] for node in page.evaluate(DRAWN))
+    assert smallest >= 7.0, f"the names are {smallest:.1f} px high on the screen"
+
+
+def test_the_layout_reserves_at_least_the_room_each_name_takes(first_view):
+    # The layout sizes names from Arial's metrics; the browser's own measure must not exceed them.
+    page, _ = first_view
+    for node in page.evaluate(DRAWN):
+        lines = label_lines(node["name"])
+        assert node["lines"] <= len(lines), node["name"]
+        assert node["width"] <= footprint(node["name"], 0)[0], node["name"]
+
+
+RELATION_LABELS = """() => {
+    const net = kgViewer.network, scale = net.getScale();
+    return net.body.edgeIndices.map(id => net.body.edges[id].labelModule)
+        .map(label => ({drawn: label.visible(), size: label.fontOptions.size * scale}));
+}"""
+
+
+def test_relation_labels_show_once_they_can_be_read(first_view):
+    page, _ = first_view
+    labels = page.evaluate(RELATION_LABELS)
+    assert labels and all(label["size"] >= 8 for label in labels if label["drawn"])
+    page.evaluate("kgViewer.network.moveTo({scale: 1.0, animation: false})")
+    assert all(label["drawn"] for label in page.evaluate(RELATION_LABELS))
+
+
+# Each source's name in the sidebar: its box, the box its text needs, and the sidebar's.
+SOURCE_NAMES = """() => {
+    const sidebar = document.getElementById('sidebar'), box = sidebar.getBoundingClientRect();
+    const right = box.left + sidebar.clientWidth - parseFloat(getComputedStyle(sidebar).paddingRight);
+    return Array.from(document.querySelectorAll('#sources label')).map(label => {
+        const name = label.querySelector('.name'), text = document.createRange();
+        text.selectNodeContents(name);
+        const r = text.getBoundingClientRect();
+        return {name: name.textContent, right: r.right, limit: right + 0.5,
+                fits: name.scrollWidth <= name.clientWidth && label.scrollWidth <= label.clientWidth};
+    }).concat([{name: '#sidebar', right: 0, limit: 0, fits: sidebar.scrollWidth <= sidebar.clientWidth}]);
+}"""
+
+
+@pytest.mark.parametrize("font_size", [None, 20], ids=["default-font", "larger-font"])
+def test_source_names_show_whole_in_the_sidebar(first_view, built, font_size):
+    page, _ = first_view
+    if font_size:  # a reader's larger font, or a wider fallback font, must not cut names off either
+        page.add_style_tag(content=f"#sidebar {{ font-size: {font_size}px; }}")
+    rows = page.evaluate(SOURCE_NAMES)
+    assert len(rows) == len(built.catalog.sources) + 1
+    cut = [row["name"] for row in rows if not row["fits"] or row["right"] > row["limit"]]
+    assert cut == []
+    titles = page.eval_on_selector_all("#sources label", "els => els.map(e => e.title)")
+    for sid, title in zip(sorted(built.catalog.sources), titles):
+        assert built.catalog.sources[sid].record.file in title

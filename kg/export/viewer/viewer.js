@@ -35,7 +35,7 @@
   function visNode(n) {
     var t = typeByName[n.type];
     return {
-      id: n.id, label: n.name, x: n.x, y: n.y, size: n.size, shape: t.shape,
+      id: n.id, label: n.name, x: n.x, y: n.y, size: n.size, shape: t.shape, widthConstraint: { maximum: data.font.width },
       color: { background: t.color, border: n.disputed ? DISPUTED : "#555", highlight: { background: t.color, border: n.disputed ? DISPUTED : "#000" } },
       borderWidth: n.disputed ? 4 : 1, borderWidthSelected: n.disputed ? 5 : 3
     };
@@ -60,11 +60,15 @@
     physics: { enabled: false },
     layout: { improvedLayout: false, randomSeed: 0 },
     interaction: { hover: false, hideEdgesOnDrag: big, hideEdgesOnZoom: big, tooltipDelay: 300 },
-    nodes: { font: { size: 14, color: "#222", strokeWidth: 3, strokeColor: "#fff" } },
+    // The layout (kg/layout.py) made room for each name in this font, wrapped at this width.
+    nodes: { font: { face: data.font.face, size: data.font.size, color: "#222", strokeWidth: 3, strokeColor: "#fff" } },
     edges: {
       arrows: { to: { enabled: true, scaleFactor: 0.5 } }, smooth: false, width: 1, selectionWidth: 2,
       color: { color: "#9aa3ad", highlight: "#222", inherit: false },
-      font: { size: 10, color: "#555", strokeWidth: 3, strokeColor: "#fff", align: "middle" }
+      font: { size: 10, color: "#555", strokeWidth: 3, strokeColor: "#fff", align: "middle" },
+      // A relation's label shows once it is 8 px or more on the screen: smaller, it is unreadable
+      // and only blurs the actors' names it crosses.
+      scaling: { label: { drawThreshold: 9 } }
     }
   });
   network.once("afterDrawing", function () {
@@ -88,10 +92,10 @@
   data.nodes.forEach(function (n) { nodeShown[n.id] = true; });
   data.edges.forEach(function (e) { edgeShown[e.id] = true; });
 
-  function checkbox(list, value, on, labelParts) {
+  function checkbox(list, value, on, labelParts, title) {
     var box = el("input", { type: "checkbox", checked: true, value: value });
     box.addEventListener("change", function () { on[value] = box.checked; applyFilters(); });
-    var label = el("label", {}, box);
+    var label = el("label", title ? { title: title } : {}, box);
     labelParts.forEach(function (part) { label.appendChild(part); });
     list.appendChild(el("li", {}, label));
   }
@@ -103,8 +107,11 @@
       [swatch, el("span", { className: "name" }, t.label), el("span", { className: "count" }, String(t.count))]);
   });
   data.sources.forEach(function (s) {
-    checkbox(document.getElementById("sources"), s.id, sourceOn,
-      [el("span", { className: "name" }, sourceName(s)), el("span", { className: "date" }, s.date || "")]);
+    // A file name has no spaces to wrap at: it may break anywhere (viewer.css), and the date goes below it.
+    var text = el("span", { className: "text" }, el("span", { className: "name" }, sourceName(s)),
+      s.date ? el("span", { className: "date" }, s.date) : null);
+    checkbox(document.getElementById("sources"), s.id, sourceOn, [text],
+      [s.title, s.file, s.date].filter(Boolean).join(" \u00b7 "));
   });
 
   function applyFilters() {
