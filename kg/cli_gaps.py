@@ -60,7 +60,7 @@ def gaps(data, corpus, base, fmt, check):
     from .load import load
 
     folder = resolve_corpus(corpus)
-    catalog = load(data)
+    catalog = load(data, corpus=folder)
     verify_quotes(catalog, folder)  # every quote located: its span covers what it says
     found = find_gaps(catalog, folder)
     if fmt == "json":
