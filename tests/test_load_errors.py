@@ -202,3 +202,10 @@ def test_a_data_path_too_long_for_the_system_is_a_clean_error(tmp_path, corpus_d
     result = _run("build", data, corpus_dir, tmp_path)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == f"Error: {data}: cannot read it: File name too long\n"
+
+
+def test_a_message_that_echoes_a_line_break_stays_on_one_line(tmp_path, corpus_dir):
+    # Found by tests/test_load_fuzz.py: a file name with a line break split its problem in two lines.
+    data = _write(tmp_path, GOOD.replace(f"file: {A002}", 'file: "a\\nb.txt"'))
+    result = _run("build", data, corpus_dir, tmp_path)
+    _assert_problems(result, [f"{data}:3:11: a\\nb.txt is not in the corpus folder {str(corpus_dir)!r}"])
