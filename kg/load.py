@@ -352,11 +352,11 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
             claim = _resolve_claim(catalog, record, Where(doc, ("claims", i)), problems)
             if claim is not None:
                 claims.append(claim)
-    catalog.claims = _without_restated_claims(claims, catalog, problems)
+    catalog.claims = _without_duplicate_claims(claims, catalog, problems)
 
 
-def _without_restated_claims(claims: list[Claim], catalog: Catalog, problems: list[Problem]) -> list[Claim]:
-    """The claims in read order, each stated once; a claim stated again is a problem.
+def _without_duplicate_claims(claims: list[Claim], catalog: Catalog, problems: list[Problem]) -> list[Claim]:
+    """The claims in read order, each stated once; a duplicate claim is a problem.
 
     The problem goes on the newer statement, which is the one the curator
     is writing: the one in the file modified last, or later in the same
