@@ -54,7 +54,7 @@ def checked_catalog(data: Path = DEFAULT_DATA, corpus: str | Path | None = None,
     timings = {} if timings is None else timings
     corpus_dir = resolve_corpus(corpus)
     with _Timer(timings, "load", progress):
-        catalog, problems = load_catalog(Path(data))
+        catalog, problems = load_catalog(Path(data), corpus=corpus_dir)
     with _Timer(timings, "quotes", progress):
         articles, quote_problems = locate_quotes(catalog, corpus_dir)
     if problems or quote_problems:

@@ -33,12 +33,16 @@ def gaps(data, corpus, base, fmt, check):
                ends a name; generic acronyms (AI, CEO, GPU) and nationality
                adjectives (Chinese, American) alone are not names
       starts   the first word of a sentence, quotation or table cell is
-               dropped when the corpus uses it in lower case, it is a
-               function word, it ends in -ly/-ing/-ed or a comma follows
-               it; never when it has inner capitals or digits or is
-               capitalised mid-sentence somewhere in the corpus
-      headings short lines without closing punctuation keep only words that
-               are names elsewhere; a table row's first cell is its label
+               kept when it has inner capitals or digits; dropped when it
+               is a function word (The, Last, One...); kept when it is
+               capitalised mid-sentence somewhere in the corpus and is
+               never in lower case there or a name follows it; else
+               dropped when the corpus uses it in lower case, it ends in
+               -ly/-ing/-ed or a comma follows it
+      headings short lines without closing punctuation keep only words with
+               inner capitals or digits, or capitalised mid-sentence
+               somewhere and never in lower case; a table row's first cell
+               is its label
       figures  money ($5.6 million, US$6 million), numbers with multiplier
                or unit (2,000, ~80 Billion, 3.2 TB/s, 700W, 4th Gen),
                percentages, dates (January 24, 2025, Monday, 2021, 1950s)
@@ -60,7 +64,7 @@ def gaps(data, corpus, base, fmt, check):
     from .load import load
 
     folder = resolve_corpus(corpus)
-    catalog = load(data)
+    catalog = load(data, corpus=folder)
     verify_quotes(catalog, folder)  # every quote located: its span covers what it says
     found = find_gaps(catalog, folder)
     if fmt == "json":

@@ -122,7 +122,12 @@ def read_articles(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], l
         if Path(source.record.file).name != source.record.file:
             problems.append(source.where.problem("'file' is a file name inside the corpus folder, not a path", "file"))
             continue
-        if not path.is_file():
+        try:
+            found = path.is_file()
+        except OSError as exc:  # a name longer than the system allows
+            problems.append(source.where.problem(f"cannot look for this file in the corpus folder: {exc.strerror}", "file"))
+            continue
+        if not found:
             problems.append(source.where.problem(f"{source.record.file} is not in the corpus folder {str(corpus)!r}", "file"))
             continue
         try:
@@ -131,7 +136,7 @@ def read_articles(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], l
             problems.append(source.where.problem(f"cannot read {source.record.file}: {exc.strerror}", "file"))
             continue
         digest = hashlib.sha256(raw).hexdigest()
-        if digest != source.record.sha256:
+        if source.record.sha256 is not None and digest != source.record.sha256:  # None: reported by kg.load
             problems.append(source.where.problem(f"sha256 does not match {source.record.file}: the file has {digest}; if the article changed on purpose, update the record", "sha256"))
             continue
         try:
@@ -159,9 +164,10 @@ def verify_quotes(catalog: Catalog, corpus: Path) -> dict[str, Article]:
 def locate_quotes(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], list[Problem]]:
     """Like :func:`verify_quotes`, returning the problems instead of raising."""
     articles, problems = read_articles(catalog, corpus)
-    for claim in catalog.claims:
+    # Refused claims' quotes too: every problem in one pass.
+    for claim_evidence in [claim.evidence for claim in catalog.claims] + catalog.refused_evidence:
         placed = []
-        for evidence in claim.evidence:
+        for evidence in claim_evidence:
             article = articles.get(evidence.source)
             if article is None:
                 continue  # already reported against the source record

@@ -23,7 +23,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        # One problem, one line: a message that echoes the input escapes its
+        # line breaks and other control characters.
+        return f"{self.path}:{self.line}:{self.col}: {self.message.translate(_ESCAPES)}"
+
+
+# C0 and C1 controls, and the line and paragraph separators, as \n, \x1b, \u2028...
+_ESCAPES = {c: repr(chr(c))[1:-1] for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
 
 
 class DataError(KGError):

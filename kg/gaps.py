@@ -20,13 +20,16 @@ Mention heuristics (documented in ``kg gaps --help`` too):
   name. Generic acronyms (AI, CEO, GPU...) and nationality adjectives
   (Chinese, American...) on their own are not names.
 - The first word of a sentence, of a quotation or of a table cell is dropped
-  when it is an ordinary word: the corpus uses it in lower case, it is a
-  function word, it ends in -ly/-ing/-ed or a comma follows it. A word with
-  inner capitals or digits, or one capitalised mid-sentence somewhere in the
-  corpus, is always kept.
+  when it is an ordinary word: a function word (The, Last, One...), or a
+  word the corpus uses in lower case, that ends in -ly/-ing/-ed or that a
+  comma follows. A word with inner capitals or digits is always kept; so is
+  one capitalised mid-sentence somewhere in the corpus, unless the corpus
+  also writes it in lower case and no name follows it: "The Wall Street
+  Journal" in one article does not make every "The" of every article a name.
 - Headings (short lines with no closing punctuation) keep only words that are
   names elsewhere: inner capitals, digits, or capitalised mid-sentence in some
-  article. The first cell of a table row is a row label and is skipped.
+  article and never written in lower case. The first cell of a table row is a
+  row label and is skipped.
 - Figures are amounts of money (``$5.6 million``, ``US$6 million``), numbers
   with an optional multiplier and unit (``2,000``, ``~80 Billion``, ``3.2
   TB/s``, ``700W``, ``16,000 GPUs``, ``4th Gen``), percentages, dates (month
@@ -61,7 +64,9 @@ FUNCTION_WORDS = frozenset(
     "Earlier Later Today Yesterday Hours Days Weeks Months Years They We You He She Our Their "
     "His Her My Your Let Be Is Are Was Were Has Have Had Do Does Did Can Could Will Would May "
     "Might Must Should Shall According Published Such Little Analysts Experts Critics Officials "
-    "Researchers Investors".split()
+    "Researchers Investors Last Next One Another Any Several Over Under During Until Between Among "
+    "Amid Against Through Throughout Within Around About Above Below Behind Beyond Once Only Perhaps "
+    "Nearly Almost Again Already Soon Tomorrow Tonight Whether Unlike Like Given Following".split()
 )
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -148,17 +153,32 @@ class Lexicon:
                     if not initial and match.group()[0].isupper():
                         self.capitalised_inside.add(match.group())
 
-    def ordinary(self, token: str, next_char: str) -> bool:
-        """Whether a sentence-initial capitalised token is an ordinary word."""
-        if _strong(token) or token in self.capitalised_inside:
+    def _common(self, token: str) -> bool:
+        return all(part in self.lower for part in re.split(r"[.\-&/]", token.lower()))
+
+    def ordinary(self, token: str, next_char: str, name_follows: bool = False) -> bool:
+        """Whether a sentence-initial capitalised token is an ordinary word.
+
+        What other articles capitalise must not decide it for words they
+        capitalise only as part of a longer name: 'The' of 'The Wall Street
+        Journal' or 'One' of 'HTC One'. So a function word is always
+        ordinary here, and a word capitalised mid-sentence somewhere but also
+        written in lower case starts a name only when a name follows it.
+        """
+        if _strong(token):
             return False
-        parts = re.split(r"[.\-&/]", token.lower())
-        if token in FUNCTION_WORDS or all(part in self.lower for part in parts):
+        if token in FUNCTION_WORDS:
+            return True
+        if token in self.capitalised_inside:
+            return self._common(token) and not name_follows
+        if self._common(token):
             return True
         return token.endswith(("ly", "ing", "ed")) or next_char == ","
 
     def name_in_heading(self, token: str) -> bool:
-        return _strong(token) or token in self.capitalised_inside
+        if _strong(token):
+            return True
+        return token in self.capitalised_inside and token not in FUNCTION_WORDS and not self._common(token)
 
 
 def _tokens(line: str):
@@ -214,7 +234,8 @@ def _line_mentions(line: str, offset: int, lexicon: Lexicon) -> list[Mention]:
             names.append(Mention(offset + start, offset + end, "name", line[start:end]))
         run.clear()
 
-    for match, initial in _tokens(line):
+    tokens = list(_tokens(line))
+    for index, (match, initial) in enumerate(tokens):
         token = match.group()
         if match.start() < first_cell_end:
             continue  # the label of a table row
@@ -233,7 +254,10 @@ def _line_mentions(line: str, offset: int, lexicon: Lexicon) -> list[Mention]:
         if nameish and heading:
             nameish = lexicon.name_in_heading(token)
         elif nameish and initial:
-            nameish = not lexicon.ordinary(token, line[match.end():match.end() + 1])
+            following = tokens[index + 1][0] if index + 1 < len(tokens) else None
+            name_follows = following is not None and line[match.end():following.start()] == " " and (
+                _is_nameish(following.group()) and following.group() not in STOP_TOKENS)
+            nameish = not lexicon.ordinary(token, line[match.end():match.end() + 1], name_follows)
         if not nameish or not joined:
             flush()
         if nameish:

@@ -7,13 +7,16 @@ in one go, each at the file, line and column where it can be fixed.
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from .errors import DataError, KGError, Problem, did_you_mean
-from .model import ClaimRecord, DataFile, EntityRecord, SourceRecord, suggest_id
+from .model import ID_PATTERN, ClaimRecord, DataFile, EntityRecord, SourceRecord, suggest_id
 from .values import BadValue, Value, parse_value
 from .vocab import PropertyInfo, Vocabulary, load_vocabulary
 from .yamlsafe import YamlDocument, coerced_meaning, read_yaml
@@ -32,7 +35,7 @@ class Where:
 
 @dataclass(slots=True)
 class Source:
-    record: SourceRecord
+    record: SourceRecord  # record.sha256 is None when the data's is missing or malformed (already reported)
     where: Where
     date: Value | None = None  # the record's date, parsed
 
@@ -94,11 +97,21 @@ class Catalog:
     sources: dict[str, Source] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
+    # ("source" or "entity", id) of records too broken to use, whose problems
+    # are reported: what cites them is not reported again as unknown.
+    unusable: set[tuple[str, str]] = field(default_factory=set)
+    # The evidence of claims refused for other reasons: its quotes are still
+    # checked, so that fixing the claim does not reveal a new problem.
+    refused_evidence: list[list[Evidence]] = field(default_factory=list)
 
 
 def data_files(path: Path) -> list[Path]:
     """The YAML files of a data path: the file itself, or a folder's, sorted."""
-    if path.is_file():
+    try:
+        is_file = path.is_file()
+    except OSError as exc:  # a name longer than the system allows
+        raise KGError(f"{path}: cannot read it: {exc.strerror}") from None
+    if is_file:
         return [path]
     if path.is_dir():
         # Hidden files (editor backups, macOS "._" forks) are not data.
@@ -110,19 +123,20 @@ def data_files(path: Path) -> list[Path]:
     raise KGError(f"{path}: no such file or folder (use --data to point at data/entities.yaml or a folder of YAML files)")
 
 
-def load(path: Path, vocab: Vocabulary | None = None) -> Catalog:
+def load(path: Path, vocab: Vocabulary | None = None, corpus: Path | None = None) -> Catalog:
     """Load and check the data at ``path``; raise DataError listing every problem."""
-    catalog, problems = load_catalog(path, vocab)
+    catalog, problems = load_catalog(path, vocab, corpus)
     if problems:
         raise DataError(problems)
     return catalog
 
 
-def load_catalog(path: Path, vocab: Vocabulary | None = None) -> tuple[Catalog, list[Problem]]:
+def load_catalog(path: Path, vocab: Vocabulary | None = None, corpus: Path | None = None) -> tuple[Catalog, list[Problem]]:
     """The records that check out, and every problem with the others.
 
     Later stages (quote verification) run on what checked out, so that one
-    pass reports everything.
+    pass reports everything. With the ``corpus`` folder, a source whose
+    sha256 is missing or malformed is told its file's hash.
     """
     vocab = vocab or load_vocabulary()
     problems: list[Problem] = []
@@ -139,7 +153,7 @@ def load_catalog(path: Path, vocab: Vocabulary | None = None) -> tuple[Catalog, 
         try:
             parsed.append((doc, DataFile.model_validate(doc.data)))
         except ValidationError as exc:
-            problems.extend(_shape_problems(doc, exc))
+            problems.extend(_shape_problems(doc, exc, corpus))
             # Keep the records that are well formed, so that their references
             # are checked in this same run rather than after the next fix.
             parsed.append((doc, _valid_records(doc.data)))
@@ -151,24 +165,56 @@ def load_catalog(path: Path, vocab: Vocabulary | None = None) -> tuple[Catalog, 
 _RECORD_MODELS = {"sources": SourceRecord, "entities": EntityRecord, "claims": ClaimRecord}
 
 
-def _valid_records(data: dict) -> DataFile:
-    """The records of a file that fails validation as a whole and pass alone.
+@dataclass(frozen=True, slots=True)
+class _Unusable:
+    """Stands for a record too broken to check further, whose id is known."""
 
-    Indexes are kept (a placeholder stands for each bad record) so that
-    positions still resolve.
+    id: str
+
+
+_ID = re.compile(ID_PATTERN)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _valid_records(data: dict) -> DataFile:
+    """The records of a file that fails validation as a whole, as far as each can be checked.
+
+    Indexes are kept (None or an _Unusable stands for each bad record) so
+    that positions still resolve.
     """
     kept: dict[str, list] = {}
     for section, model in _RECORD_MODELS.items():
         records = data.get(section)
         if not isinstance(records, list):
             continue
-        kept[section] = []
-        for raw in records:
-            try:
-                kept[section].append(model.model_validate(raw))
-            except ValidationError:
-                kept[section].append(None)
+        kept[section] = [_salvage(model, raw) for raw in records]
     return DataFile.model_construct(**kept)
+
+
+def _salvage(model, raw):
+    """A record whose problems are already reported, kept for the checks that remain.
+
+    Without its unknown fields, and for a source without its missing or
+    malformed sha256, a record that then validates is kept, so that what
+    it points at and the quotes that cite it are checked in the same pass.
+    Else its id, if it has a usable one, still counts as defined.
+    """
+    try:
+        return model.model_validate(raw)
+    except ValidationError:
+        pass
+    if not isinstance(raw, dict):
+        return None
+    fields = {k: v for k, v in raw.items() if k in model.model_fields}
+    hashless = model is SourceRecord and not (isinstance(fields.get("sha256"), str) and _SHA256.fullmatch(fields["sha256"]))
+    if hashless:
+        fields["sha256"] = "0" * 64  # stands in for validation, then is removed
+    try:
+        record = model.model_validate(fields)
+    except ValidationError:
+        ident = raw.get("id")
+        return _Unusable(ident.strip()) if isinstance(ident, str) and _ID.match(ident.strip()) else None
+    return record.model_copy(update={"sha256": None}) if hashless else record
 
 
 def _coerced_problems(doc: YamlDocument, vocab: Vocabulary) -> list[Problem]:
@@ -193,7 +239,7 @@ _RECORD_FIELDS = {
 }
 
 
-def _shape_problems(doc: YamlDocument, exc: ValidationError) -> list[Problem]:
+def _shape_problems(doc: YamlDocument, exc: ValidationError, corpus: Path | None = None) -> list[Problem]:
     problems = []
     for error in exc.errors(include_url=False):
         loc = tuple(error["loc"])
@@ -206,6 +252,8 @@ def _shape_problems(doc: YamlDocument, exc: ValidationError) -> list[Problem]:
             if allowed:
                 message += f"; allowed: {', '.join(sorted(allowed))}"
             problems.append(doc.problem(loc, message, key=True))
+        elif kind == "missing" and loc[:1] == ("sources",) and field_name == "sha256":
+            problems.append(doc.problem(loc[:-1], f"missing field 'sha256'{_file_sha256(doc, loc, corpus)}"))
         elif kind == "missing":
             problems.append(doc.problem(loc[:-1], f"missing field '{field_name}'"))
         elif kind == "too_short" and field_name == "evidence":
@@ -216,6 +264,8 @@ def _shape_problems(doc: YamlDocument, exc: ValidationError) -> list[Problem]:
         elif kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
             want = {"list_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping")
             problems.append(doc.problem(loc, f"'{field_name}' must be {want}"))
+        elif kind == "string_pattern_mismatch" and field_name == "sha256":
+            problems.append(doc.problem(loc, f"sha256 must be 64 lowercase hexadecimal digits{_file_sha256(doc, loc, corpus)}"))
         elif kind == "string_pattern_mismatch":
             problems.append(doc.problem(loc, _pattern_message(str(field_name), str(error["input"]))))
         elif kind == "string_type":
@@ -230,9 +280,24 @@ def _shape_problems(doc: YamlDocument, exc: ValidationError) -> list[Problem]:
     return problems
 
 
+def _file_sha256(doc: YamlDocument, loc: tuple, corpus: Path | None) -> str:
+    """'; FILE has sha256: HEX' for the source at ``loc``, ready to paste, or how to get it."""
+    record = doc.data
+    for part in loc[:2]:  # ("sources", index)
+        record = record[part]
+    name = record.get("file")
+    if corpus is not None and isinstance(name, str) and name.strip() and os.path.basename(name.strip()) == name.strip():
+        name = name.strip()
+        try:
+            digest = hashlib.sha256((Path(corpus) / name).read_bytes()).hexdigest()
+        except (OSError, ValueError):  # not there, not a file, or a name the system refuses
+            pass
+        else:
+            return f"; {name} has sha256: {digest}"
+    return " (run: sha256sum FILE)"
+
+
 def _pattern_message(field_name: str, value: str) -> str:
-    if field_name == "sha256":
-        return "sha256 must be 64 lowercase hexadecimal digits (run: sha256sum FILE)"
     if field_name == "wikidata":
         return f"wikidata id must look like Q12345; got {value!r}"
     return (f"id {value!r} is not safe in an IRI; use lowercase letters, digits, '-', '.' and '_', "
@@ -254,13 +319,15 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
 
     for doc, data in parsed:
         for i, record in enumerate(data.sources):
-            if record is None:
-                continue
-            register(catalog.sources, "source", Source(record, Where(doc, ("sources", i))))
+            if isinstance(record, _Unusable):
+                catalog.unusable.add(("source", record.id))
+            elif record is not None:
+                register(catalog.sources, "source", Source(record, Where(doc, ("sources", i))))
         for i, record in enumerate(data.entities):
-            if record is None:
-                continue
-            register(catalog.entities, "entity", Entity(record, Where(doc, ("entities", i))))
+            if isinstance(record, _Unusable):
+                catalog.unusable.add(("entity", record.id))
+            elif record is not None:
+                register(catalog.entities, "entity", Entity(record, Where(doc, ("entities", i))))
 
     entity_ids = catalog.entities
     actor_types = vocab.actor_types
@@ -269,7 +336,7 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
             problems.append(entity.where.problem(f"unknown type '{entity.type}'{did_you_mean(entity.type, actor_types)}", "type"))
     for source in catalog.sources.values():
         publisher = source.record.publisher
-        if publisher and publisher not in entity_ids:
+        if publisher and publisher not in entity_ids and ("entity", publisher) not in catalog.unusable:
             problems.append(source.where.problem(_unknown_entity(publisher, entity_ids), "publisher"))
         if source.record.date:
             try:
@@ -277,21 +344,47 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
             except BadValue as exc:
                 problems.append(source.where.problem(str(exc), "date"))
 
-    seen_claims: dict[str, Where] = {}
+    claims = []
     for doc, data in parsed:
         for i, record in enumerate(data.claims):
             if record is None:
                 continue
             claim = _resolve_claim(catalog, record, Where(doc, ("claims", i)), problems)
-            if claim is None:
-                continue
-            previous = seen_claims.get(claim.key)
-            if previous is not None:
-                line, col = previous.doc.locate(previous.loc)
-                problems.append(claim.where.problem(f"the same claim is already stated at {previous.doc.path}:{line}:{col}; add this evidence to that claim instead"))
-                continue
-            seen_claims[claim.key] = claim.where
-            catalog.claims.append(claim)
+            if claim is not None:
+                claims.append(claim)
+    catalog.claims = _without_duplicate_claims(claims, catalog, problems)
+
+
+def _without_duplicate_claims(claims: list[Claim], catalog: Catalog, problems: list[Problem]) -> list[Claim]:
+    """The claims in read order, each stated once; a duplicate claim is a problem.
+
+    The problem goes on the newer statement, which is the one the curator
+    is writing: the one in the file modified last, or later in the same
+    file (or, for files of the same age, in the file read later).
+    """
+    by_key: dict[str, list[int]] = {}
+    for index, claim in enumerate(claims):
+        by_key.setdefault(claim.key, []).append(index)
+    restated = set()
+    for indexes in by_key.values():
+        if len(indexes) == 1:
+            continue
+        oldest, *newer = sorted(indexes, key=lambda i: (_modified(claims[i].where.doc.path), i))
+        first = claims[oldest].where
+        line, col = first.doc.locate(first.loc)
+        for index in newer:
+            problems.append(claims[index].where.problem(
+                f"the same claim is already stated at {first.doc.path}:{line}:{col}; add this evidence to that claim instead"))
+            catalog.refused_evidence.append(claims[index].evidence)
+            restated.add(index)
+    return [claim for index, claim in enumerate(claims) if index not in restated]
+
+
+def _modified(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except (OSError, ValueError):
+        return 0
 
 
 def _unknown_entity(name: str, entities) -> str:
@@ -303,18 +396,22 @@ def _resolve_claim(catalog: Catalog, record: ClaimRecord, where: Where, problems
     ok = True
     subject = catalog.entities.get(record.subject)
     if subject is None:
-        problems.append(where.problem(_unknown_entity(record.subject, catalog.entities), "subject"))
+        if ("entity", record.subject) not in catalog.unusable:
+            problems.append(where.problem(_unknown_entity(record.subject, catalog.entities), "subject"))
         ok = False
+    # An unknown property leaves the value unchecked (its kind is unknown),
+    # but the qualifiers, the sources and the quotes are checked all the same.
     prop = vocab.properties.get(record.property)
+    value = None
     if prop is None:
         problems.append(where.problem(f"unknown property '{record.property}'{did_you_mean(record.property, vocab.properties)}", "property"))
-        return None
-    if subject is not None and not vocab.is_a(subject.type, prop.domain):
-        problems.append(where.problem(f"'{record.property}' applies to a {prop.domain}, but '{subject.id}' is a {subject.type}", "subject"))
         ok = False
-
-    value = _resolve_value(catalog, prop, record.value, where, ("value",), problems)
-    ok = ok and value is not None
+    else:
+        if subject is not None and not vocab.is_a(subject.type, prop.domain):
+            problems.append(where.problem(f"'{record.property}' applies to a {prop.domain}, but '{subject.id}' is a {subject.type}", "subject"))
+            ok = False
+        value = _resolve_value(catalog, prop, record.value, where, ("value",), problems)
+        ok = ok and value is not None
 
     qualifiers: dict[str, Value] = {}
     for name, raw in record.qualifiers.items():
@@ -332,10 +429,12 @@ def _resolve_claim(catalog: Catalog, record: ClaimRecord, where: Where, problems
     evidence = []
     for i, item in enumerate(record.evidence):
         if item.source not in catalog.sources:
-            problems.append(where.problem(f"unknown source '{item.source}'{did_you_mean(item.source, catalog.sources)}", "evidence", i, "source"))
+            if ("source", item.source) not in catalog.unusable:
+                problems.append(where.problem(f"unknown source '{item.source}'{did_you_mean(item.source, catalog.sources)}", "evidence", i, "source"))
             ok = False
         evidence.append(Evidence(item.source, item.quote, Where(where.doc, where.loc + ("evidence", i))))
     if not ok:
+        catalog.refused_evidence.append(evidence)
         return None
     return Claim(record.subject, prop, value, qualifiers, record.rank, record.reason, evidence, where)
 
@@ -349,7 +448,8 @@ def _resolve_value(catalog: Catalog, prop: PropertyInfo, raw: str, where: Where,
     if prop.kind == "entity":
         target = catalog.entities.get(value.lexical)
         if target is None:
-            problems.append(where.problem(_unknown_entity(value.lexical, catalog.entities), *loc))
+            if ("entity", value.lexical) not in catalog.unusable:
+                problems.append(where.problem(_unknown_entity(value.lexical, catalog.entities), *loc))
             return None
         if not catalog.vocab.is_a(target.type, prop.range):
             problems.append(where.problem(f"'{prop.name}' points at a {prop.range}, but '{target.id}' is a {target.type}", *loc))

@@ -66,10 +66,21 @@ def _group(number: str) -> str:
     return sign + grouped + (f".{frac}" if frac else "")
 
 
-_EXACT = Context(prec=200, traps=[Inexact, InvalidOperation])
+MAX_DIGITS = 200
+_EXACT = Context(prec=MAX_DIGITS, traps=[Inexact, InvalidOperation])
+
+
+def _check_digits(number: str) -> None:
+    """Refuse a number too long to keep exactly: decimal arithmetic here keeps
+    MAX_DIGITS digits, and Python will not turn an int of more than 4,300
+    digits into text."""
+    digits = sum(c.isdigit() for c in number.lstrip("0,."))
+    if digits > MAX_DIGITS:
+        raise BadValue(f"the number has {digits} digits; the graph keeps at most {MAX_DIGITS}")
 
 
 def _number(match: re.Match) -> Decimal:
+    _check_digits(match.group("number"))
     number = Decimal(match.group("number").replace(",", ""))
     mult = match.group("mult")
     try:
@@ -142,11 +153,14 @@ def _parse_date(text: str) -> Value:
 
 
 def _parse_duration(text: str) -> Value:
-    match = _WORD_DURATION.match(text)
-    if match:
-        count, unit = int(match.group(1)), match.group(2)
-        lexical = {"day": f"P{count}D", "week": f"P{count * 7}D", "month": f"P{count}M", "year": f"P{count}Y"}[unit]
-        return Value("duration", lexical, "duration")
-    if _ISO_DURATION.match(text):
+    match = _WORD_DURATION.match(text) or _ISO_DURATION.match(text)
+    if not match:
+        raise BadValue(f"{text!r} is not a duration; write e.g. '2 months', '8 months', '3 weeks' or ISO 8601 such as P2M")
+    for number in match.groups():
+        if number and number.isdigit():
+            _check_digits(number)
+    if match.re is _ISO_DURATION:
         return Value("duration", text, "duration")
-    raise BadValue(f"{text!r} is not a duration; write e.g. '2 months', '8 months', '3 weeks' or ISO 8601 such as P2M")
+    count, unit = int(match.group(1)), match.group(2)
+    lexical = {"day": f"P{count}D", "week": f"P{count * 7}D", "month": f"P{count}M", "year": f"P{count}Y"}[unit]
+    return Value("duration", lexical, "duration")

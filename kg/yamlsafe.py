@@ -17,6 +17,7 @@ its path: errors cost time, clean files do not.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,11 +145,33 @@ def read_yaml(path: Path, display: str | None = None) -> YamlDocument:
         else:
             problem = Problem(name, line, col, f"YAML syntax error: {what}{_syntax_hint(what)}")
         return YamlDocument(name, None, problems=builder.problems + [problem])
+    except yaml.reader.ReaderError:
+        return YamlDocument(name, None, problems=builder.problems + [_refused_character(name, text)])
     finally:
         loader.dispose()
     if builder.problems:
         return YamlDocument(name, None, problems=builder.problems)
     return YamlDocument(name, data, text, coerced=builder.coerced)
+
+
+# The characters YAML refuses anywhere in a stream, as PyYAML's reader checks them.
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+
+
+def _refused_character(name: str, text: str) -> Problem:
+    """Where the first character that YAML refuses is, in lines and columns.
+
+    libyaml's ReaderError has no mark, and its position counts UTF-8 bytes.
+    """
+    found = _NON_PRINTABLE.search(text)
+    if found is None:  # pragma: no cover - the reader refuses only these
+        return Problem(name, 1, 1, "the file holds a character YAML does not allow")
+    start = found.start()
+    line = text.count("\n", 0, start) + 1
+    col = start - (text.rfind("\n", 0, start) + 1) + 1
+    char = found.group()
+    what = "control character" if unicodedata.category(char) == "Cc" else "character"
+    return Problem(name, line, col, f"{what} U+{ord(char):04X} is not allowed in YAML; remove it")
 
 
 def _is_depth_limit(what: str) -> bool:

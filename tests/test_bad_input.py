@@ -59,7 +59,6 @@ EXPECTED = {
     ],
     "unknown_field.yaml": [
         "unknown_field.yaml:6:5: unknown field 'titel' (did you mean 'title'?); allowed: author, date, dateline, file, id, kind, publisher, section, sha256, title",
-        "unknown_field.yaml:23:17: unknown source 'a002'",
     ],
     "unknown_property.yaml": [
         "unknown_property.yaml:19:15: unknown property 'trainedWith' (did you mean 'trainedOn'?)",
