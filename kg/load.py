@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .errors import DataError, KGError, Problem, did_you_mean
-from .model import ClaimRecord, DataFile, EntityRecord, SourceRecord, suggest_id
+from .model import ClaimRecord, DataFile, DisagreementRecord, EntityRecord, SourceRecord, suggest_id
 from .values import BadValue, Value, parse_value
 from .vocab import PropertyInfo, Vocabulary, load_vocabulary
 from .yamlsafe import YamlDocument, coerced_meaning, read_yaml
@@ -80,6 +80,7 @@ class Claim:
     where: Where
 
     key: str = ""  # identifies the claim: same key, same claim (and same IRI)
+    id: str | None = None  # the curator's name for it, if any (not part of the key)
 
     def __post_init__(self):
         quals = ";".join(f"{k}={v.key}" for k, v in sorted(self.qualifiers.items()))
@@ -94,6 +95,7 @@ class Catalog:
     sources: dict[str, Source] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
+    declared: list = field(default_factory=list)  # kg.disagreement_data.Declared
 
 
 def data_files(path: Path) -> list[Path]:
@@ -148,7 +150,8 @@ def load_catalog(path: Path, vocab: Vocabulary | None = None) -> tuple[Catalog, 
     return catalog, problems
 
 
-_RECORD_MODELS = {"sources": SourceRecord, "entities": EntityRecord, "claims": ClaimRecord}
+_RECORD_MODELS = {"sources": SourceRecord, "entities": EntityRecord, "claims": ClaimRecord,
+                  "disagreements": DisagreementRecord}
 
 
 def _valid_records(data: dict) -> DataFile:
@@ -189,6 +192,7 @@ _RECORD_FIELDS = {
     "entities": set(EntityRecord.model_fields),
     "claims": set(ClaimRecord.model_fields),
     "evidence": {"source", "quote"},
+    "disagreements": set(DisagreementRecord.model_fields),
     None: set(DataFile.model_fields),
 }
 
@@ -293,6 +297,10 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
             seen_claims[claim.key] = claim.where
             catalog.claims.append(claim)
 
+    from .disagreement_data import resolve_disagreement_data
+
+    resolve_disagreement_data(catalog, parsed, problems)
+
 
 def _unknown_entity(name: str, entities) -> str:
     return f"unknown entity '{name}'{did_you_mean(name, entities)}"
@@ -337,7 +345,7 @@ def _resolve_claim(catalog: Catalog, record: ClaimRecord, where: Where, problems
         evidence.append(Evidence(item.source, item.quote, Where(where.doc, where.loc + ("evidence", i))))
     if not ok:
         return None
-    return Claim(record.subject, prop, value, qualifiers, record.rank, record.reason, evidence, where)
+    return Claim(record.subject, prop, value, qualifiers, record.rank, record.reason, evidence, where, id=record.id)
 
 
 def _resolve_value(catalog: Catalog, prop: PropertyInfo, raw: str, where: Where, loc: tuple, problems: list[Problem]) -> Value | None:
