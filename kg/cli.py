@@ -217,7 +217,8 @@ def _stats_table(figures: dict) -> str:
         f"{_count(figures['evidence'], 'piece', 'pieces')} of evidence, {_count(figures['sources'], 'source')}",
     ]
     for title, key in (("Entities by type", "entities_by_type"), ("Claims by property", "claims_by_property"),
-                       ("Claims by rank", "claims_by_rank"), ("Claims per source", "claims_per_source")):
+                       ("Claims by rank", "claims_by_rank"), ("Claims per source", "claims_per_source"),
+                       ("Disagreements by kind (kg conflicts)", "disagreements_by_kind")):
         table = figures[key]
         width = max((len(k) for k in table), default=0)
         lines += ["", title]

@@ -143,8 +143,7 @@ def _corrections(catalog: Catalog, names) -> list[Disagreement]:
         found.append(Disagreement(
             "correction", f"{subject}: {_label(claim)}",
             [Side(f"{claim_text(claim, names)} (deprecated)", [claim]),
-             Side(", ".join(dict.fromkeys(claim_text(c, names) for c in others)), others)],
-            claim.reason or ""))
+             Side(", ".join(dict.fromkeys(claim_text(c, names) for c in others)), others)]))
     return found
 
 
@@ -216,8 +215,10 @@ def _declared(catalog: Catalog) -> list[Disagreement]:
     for declared in catalog.declared:
         sides = []
         for claims in declared.sides:
-            label = ", ".join(dict.fromkeys(
-                f"{names.get(c.subject, c.subject)} {c.property.label} {claim_text(c, names)}" for c in claims))
+            by_property: dict[str, list[str]] = {}
+            for c in claims:
+                by_property.setdefault(c.property.label, []).append(claim_text(c, names))
+            label = "; ".join(f"{prop} {', '.join(dict.fromkeys(values))}" for prop, values in by_property.items())
             sides.append(Side(label, list(claims)))
         found.append(Disagreement("declared", declared.topic, sides, declared.note))
     return found
