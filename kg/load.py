@@ -212,6 +212,8 @@ def _shape_problems(doc: YamlDocument, exc: ValidationError) -> list[Problem]:
             problems.append(doc.problem(loc, message, key=True))
         elif kind == "missing":
             problems.append(doc.problem(loc[:-1], f"missing field '{field_name}'"))
+        elif kind == "too_short" and "sides" in loc:
+            problems.append(doc.problem(loc, "a disagreement has at least two sides, each a list of one or more claim ids"))
         elif kind == "too_short" and field_name == "evidence":
             problems.append(doc.problem(loc, "a claim needs at least one piece of evidence: a list of {source, quote}"))
         elif kind == "literal_error":
