@@ -291,3 +291,28 @@ def test_bad_disagreement_records_are_all_reported(tmp_path):
         f"{data}:71:5: unknown field 'notes' (did you mean 'note'?); allowed: note, sides, topic\n"
         "7 problems in the data\n")
     assert not (tmp_path / "out").exists()
+
+
+def test_the_real_data_lists_every_disagreement_a_reader_finds(corpus_dir):
+    result = run("conflicts", "--data", DATA, "--corpus", corpus_dir, "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = [(d["kind"], d["topic"], [side["sources"] for side in d["sides"]]) for d in json.loads(result.stdout)]
+    assert found == [
+        ("value", "DeepSeek-V3: development cost", [["a000"], ["a001", "a003"], ["a002", "a004"]]),
+        ("value", "DeepSeek-V3: release date", [["a003"], ["a002"], ["a001"]]),
+        ("correction", "DeepSeek-R1: outperformed", [["a000"], ["a001", "a002"]]),
+        ("correction", "DeepSeek: founded by", [["a000"], ["a002"]]),
+        ("characterisation", "DeepSeek and High-Flyer: where an organisation comes from or who runs it", [["a003"], ["a000", "a002"]]),
+        ("characterisation", "DeepSeek-V3 and GPT-4: how one model compares with another", [["a000"], ["a004"]]),
+        ("characterisation", "DeepSeek-V3 and Llama 3.1: how one model compares with another", [["a002"], ["a004"]]),
+        ("specificity", "DeepSeek-V3: outperformed Claude 3.5 or Claude 3.5 Sonnet", [["a000"], ["a002"]]),
+        ("specificity", "DeepSeek-V3: outperformed GPT-4 or GPT-4o", [["a000"], ["a001", "a002"]]),
+        ("specificity", "DeepSeek-V3: outperformed Llama or Llama 3.1", [["a000", "a001"], ["a002"]]),
+        ("specificity", "Ion Stoica: works for University of California or University of California, Berkeley", [["a001"], ["a003"]]),
+        ("declared", "Nadella's remark at Davos, quoted in different words", [["a001"], ["a002"]]),
+        ("declared", "Srinivas's remark on necessity, quoted in different words", [["a001"], ["a002"]]),
+        ("declared", "Whether DeepSeek-V3 beat the leading US models or only matched them", [["a000", "a001", "a002"], ["a004"], ["a003"]]),
+    ]
+    founder = next(d for d in json.loads(result.stdout) if d["topic"] == "DeepSeek: founded by")
+    assert [c["value"] for side in founder["sides"] for c in side["claims"]] == ["Liang Wang", "Liang Wenfeng"]
+    assert founder["sides"][0]["claims"][0]["reason"].startswith("The one other article that names DeepSeek's founder (a002)")
