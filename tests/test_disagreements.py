@@ -316,3 +316,53 @@ def test_the_real_data_lists_every_disagreement_a_reader_finds(corpus_dir):
     founder = next(d for d in json.loads(result.stdout) if d["topic"] == "DeepSeek: founded by")
     assert [c["value"] for side in founder["sides"] for c in side["claims"]] == ["Liang Wang", "Liang Wenfeng"]
     assert founder["sides"][0]["claims"][0]["reason"].startswith("The one other article that names DeepSeek's founder (a002)")
+
+
+def test_kg_show_has_a_section_on_disagreements(export):
+    result = run("show", "acme", "--export", export)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(
+        "\nWhere the sources disagree\n"
+        "  [correction] Acme Labs: founded by: 1 source against 1\n"
+        "    1. Jon Smyth (deprecated)\n"
+        "       deprecated: s2 spells the founder John Smith.\n"
+        "       s1: “founded by Jon Smyth”\n"
+        "    2. John Smith\n"
+        "       s2: “founded by John Smith”\n"
+        "  [characterisation] Acme Labs and Big Fund: where an organisation comes from or who runs it: 1 source against 1\n"
+        "    'operated by' and 'originated from' are readings of one relation in ontology.ttl\n"
+        "    1. operated by\n"
+        "       s2: “Acme is run by Big Fund”\n"
+        "    2. originated from\n"
+        "       s1: “Acme grew out of Big Fund”\n")
+    shown = json.loads(run("show", "jo", "--export", export, "-f", "json").stdout)
+    assert shown["disagreements"] == [{
+        "iri": "https://w3id.org/ai-race-kg/disagreement/71157a5d7b013033", "kind": "declared",
+        "topic": "Jo's remark, quoted differently", "note": "", "balance": "1 source against 1",
+        "sides": [{"label": "said We are fast.", "sources": ["s1"], "reasons": [],
+                   "evidence": [{"source": "s1", "quote": '"We are fast."'}]},
+                  {"label": "said We move quickly.", "sources": ["s2"], "reasons": [],
+                   "evidence": [{"source": "s2", "quote": '"We move quickly."'}]}]}]
+
+
+def test_entity_page_has_a_section_on_disagreements(export):
+    from starlette.testclient import TestClient
+
+    from kg.serve.app import create_app
+
+    with TestClient(create_app(export, timeout=5, workers=1)) as client:
+        page = client.get("/entity/omega-2", headers={"Accept": "text/html"}).text
+        calm = client.get("/entity/jon-smyth", headers={"Accept": "text/html"}).text
+        none = client.get("/entity/zeta", headers={"Accept": "text/html"}).text
+    section = page[page.index('<h2 id="disagreements">'):page.index("<h2>Referenced by</h2>")]
+    assert section == (
+        '<h2 id="disagreements">Where the sources disagree (1)</h2><ul>'
+        '<li class="disagreement kind-specificity"><p><span class=kind>specificity</span> '
+        '<a href="/disagreement/8c584494f256299c">Zeta: outperformed Omega or Omega 2</a>: 1 source against 1</p>'
+        "<p>Omega is broader or vaguer than Omega 2</p><ol>"
+        "<li><strong>Omega</strong> <small>(1 source)</small>"
+        "<blockquote>“Zeta beat Omega in coding tests”<footer>s1</footer></blockquote></li>"
+        "<li><strong>Omega 2</strong> <small>(1 source)</small>"
+        "<blockquote>“Zeta beat Omega 2”<footer>s2</footer></blockquote></li></ol></li></ul>\n")
+    assert "<p class=reason>Deprecated: s2 spells the founder John Smith.</p>" in calm
+    assert "Zeta: development cost" in none and "Where the sources disagree (2)" in none
