@@ -85,3 +85,18 @@ def resolve_disagreement_data(catalog, parsed, problems: list[Problem]) -> None:
                 sides.append(claims)
             if ok:
                 catalog.declared.append(Declared(record.topic, sides, record.note or "", where))
+
+
+def keep_declared(declared: list[Declared], claims: list) -> list[Declared]:
+    """The declared disagreements that still have two sides among ``claims`` (a selection).
+
+    Claims are matched by key, since a selection may hold trimmed copies.
+    """
+    by_key = {claim.key: claim for claim in claims}
+    kept = []
+    for d in declared:
+        sides = [[by_key[c.key] for c in side if c.key in by_key] for side in d.sides]
+        sides = [side for side in sides if side]
+        if len(sides) >= 2:
+            kept.append(Declared(d.topic, sides, d.note, d.where))
+    return kept

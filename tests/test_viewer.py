@@ -61,15 +61,18 @@ def test_claims_carry_value_rank_reason_and_every_quote(built):
     assert deprecated and all(c["reason"] for c in deprecated)
 
 
-def test_disputes_are_marked_from_the_conflicts(built):
-    from kg.stats import conflicts
+def test_disputes_are_marked_from_the_disagreements(built):
+    from kg.disagreements import disagreements
 
-    found = conflicts(built.catalog)
+    found = disagreements(built.catalog)
     assert found, "the real data has disagreements"
     data = viewer_data(built.catalog)
-    disputed = {(c["subject"], c["property"]) for c in data["claims"] if c["disputed"]}
-    assert disputed == {(c.subject, c.property) for c in found}
-    assert {n["id"] for n in data["nodes"] if n["disputed"]} == {c.subject for c in found}
+    disputed = {c["id"] for c in data["claims"] if c["disputed"]}
+    from kg.compile import short_hash
+
+    assert disputed == {short_hash(claim.key) for d in found for claim in d.claims}
+    assert {n["id"] for n in data["nodes"] if n["disputed"]} == {actor for d in found for actor in d.involves()}
+    assert [(d["kind"], d["topic"]) for d in data["disagreements"]] == [(d.kind, d.topic) for d in found]
 
 
 def test_sources_carry_title_or_file_and_date(built):
