@@ -190,9 +190,10 @@ def validate(data, corpus, base, shacl):
 @output_options("table", "json")
 @_fail_cleanly
 def stats(data, corpus, base, fmt, output):
-    """Entities by type, claims by property and source, and conflicts.
+    """Entities by type, claims by property and source, disagreements and conflicts.
 
-    A conflict is a single-valued property (cost, date, count...) that the
+    Disagreements are counted by kind, as `kg conflicts` lists them. A
+    conflict is a single-valued property (cost, date, count...) that the
     sources give different values for; each value is listed with its sources.
 
     \b

@@ -6,9 +6,6 @@ from pathlib import Path
 
 import pytest
 
-# One Chromium for the whole session, shared by every browser test module.
-from tests.chromium import browser  # noqa: E402,F401 - a fixture, used by name
-
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -366,3 +366,24 @@ def test_entity_page_has_a_section_on_disagreements(export):
         "<blockquote>“Zeta beat Omega 2”<footer>s2</footer></blockquote></li></ol></li></ul>\n")
     assert "<p class=reason>Deprecated: s2 spells the founder John Smith.</p>" in calm
     assert "Zeta: development cost" in none and "Where the sources disagree (2)" in none
+
+
+def test_a_property_joins_a_relation_in_the_ontology_alone(tmp_path, fixture):
+    """Declaring kg:partOf a reading of kg:OriginOrControl is enough for the rule to see it."""
+    from kg.build import checked_catalog
+    from kg.disagreements import disagreements
+    from kg.load import load
+    from kg.vocab import load_vocabulary, ontology_path
+
+    data, corpus = fixture
+    ontology = tmp_path / "ontology.ttl"
+    ontology.write_text(ontology_path().read_text(encoding="utf-8")
+                        + "\nkg:partOf kg:readingOf kg:OriginOrControl .\n", encoding="utf-8")
+    text = data.read_text(encoding="utf-8").replace("property: operatedBy", "property: partOf")
+    changed = tmp_path / "data.yaml"
+    changed.write_text(text, encoding="utf-8")
+    plain = [d.topic for d in disagreements(checked_catalog(changed, corpus)[0]) if d.kind == "characterisation"]
+    assert plain == []
+    catalog = load(changed, load_vocabulary(ontology))
+    found = [(d.topic, [s.label for s in d.sides]) for d in disagreements(catalog) if d.kind == "characterisation"]
+    assert found == [("Acme Labs and Big Fund: where an organisation comes from or who runs it", ["originated from", "part of"])]

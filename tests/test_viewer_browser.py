@@ -8,7 +8,7 @@ import pytest
 
 from kg.build import build
 
-from .chromium import open_viewer
+from .chromium import browser, open_viewer  # noqa: F401 - the fixture is used by name
 from .conftest import FIXTURES, ROOT
 from .test_viewer import entity_claims
 
