@@ -387,3 +387,14 @@ def test_a_property_joins_a_relation_in_the_ontology_alone(tmp_path, fixture):
     catalog = load(changed, load_vocabulary(ontology))
     found = [(d.topic, [s.label for s in d.sides]) for d in disagreements(catalog) if d.kind == "characterisation"]
     assert found == [("Acme Labs and Big Fund: where an organisation comes from or who runs it", ["originated from", "part of"])]
+
+
+def test_shacl_refuses_a_disagreement_with_one_side(fixture):
+    from kg.build import check
+    from kg.validate import shacl_violations, union_graph
+
+    data, corpus = fixture
+    quads = check(data, corpus).quads
+    assert shacl_violations(union_graph(quads)) == []
+    one_sided = [q for q in quads if not (q[1].endswith("#hasSide>") and q[2].endswith("-side-2>"))]
+    assert sorted({v.message for v in shacl_violations(union_graph(one_sided))}) == ["a disagreement has at least two sides"]
