@@ -311,6 +311,8 @@ def test_the_real_data_lists_every_disagreement_a_reader_finds(corpus_dir):
         ("specificity", "Ion Stoica: works for University of California or University of California, Berkeley", [["a001"], ["a003"]]),
         ("declared", "Nadella's remark at Davos, quoted in different words", [["a001"], ["a002"]]),
         ("declared", "Srinivas's remark on necessity, quoted in different words", [["a001"], ["a002"]]),
+        ("declared", "Stoica's remark on the open-source community, paraphrased and quoted", [["a001"], ["a003"]]),
+        ("declared", "Whether DeepSeek-R1 beat OpenAI's reasoning model or kept pace with US models", [["a001", "a002"], ["a003"]]),
         ("declared", "Whether DeepSeek-V3 beat the leading US models or only matched them", [["a000", "a001", "a002"], ["a004"], ["a003"]]),
     ]
     founder = next(d for d in json.loads(result.stdout) if d["topic"] == "DeepSeek: founded by")
