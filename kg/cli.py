@@ -190,9 +190,10 @@ def validate(data, corpus, base, shacl):
 @output_options("table", "json")
 @_fail_cleanly
 def stats(data, corpus, base, fmt, output):
-    """Entities by type, claims by property and source, and conflicts.
+    """Entities by type, claims by property and source, disagreements and conflicts.
 
-    A conflict is a single-valued property (cost, date, count...) that the
+    Disagreements are counted by kind, as `kg conflicts` lists them. A
+    conflict is a single-valued property (cost, date, count...) that the
     sources give different values for; each value is listed with its sources.
 
     \b
@@ -217,7 +218,8 @@ def _stats_table(figures: dict) -> str:
         f"{_count(figures['evidence'], 'piece', 'pieces')} of evidence, {_count(figures['sources'], 'source')}",
     ]
     for title, key in (("Entities by type", "entities_by_type"), ("Claims by property", "claims_by_property"),
-                       ("Claims by rank", "claims_by_rank"), ("Claims per source", "claims_per_source")):
+                       ("Claims by rank", "claims_by_rank"), ("Claims per source", "claims_per_source"),
+                       ("Disagreements by kind (kg conflicts)", "disagreements_by_kind")):
         table = figures[key]
         width = max((len(k) for k in table), default=0)
         lines += ["", title]

@@ -104,29 +104,48 @@ def _parse_bindings(bindings: tuple[str, ...]) -> dict[str, str]:
 
 @click.command()
 @data_options
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(("value", "correction", "characterisation", "specificity", "declared")),
+              help="Only disagreements of this kind; repeatable.")
+@click.option("--subject", metavar="NAME", default=None,
+              help="Only disagreements that involve this actor, named as kg show reads names.")
+@click.option("--source", metavar="ID", default=None, help="Only disagreements in which this source backs a side.")
 @output_options()
 @_fail_cleanly
-def conflicts(data, corpus, base, fmt, output):
-    """Every subject and property where the sources disagree.
+def conflicts(data, corpus, base, kinds, subject, source, fmt, output):
+    """Every point on which the sources disagree, side by side with their words.
 
-    Each value is listed side by side with its qualifiers, its rank and the
-    reason for it, and every source that gives it with its quote. A conflict
-    is what `kg stats` counts: a single-valued property (cost, date, count...)
-    given different values, where a bound such as "less than" is part of the
-    value and "around" is not.
+    Each disagreement has a kind, found by its rule:
+
+    \b
+      value             a single-valued property (cost, date...) given different
+                        values; a bound such as "less than" is part of the value,
+                        "around" is not
+      correction        a deprecated claim against the other sources' claims on
+                        the same subject and property, with the curator's reason
+      characterisation  the same two actors linked by properties that
+                        ontology.ttl declares readings of one relation (kg:readingOf)
+      specificity       a vaguer actor against a more precise one (the data's
+                        broader field): GPT-4 against GPT-4o
+      declared          claims the curator groups under a topic (disagreements:
+                        in the data)
+
+    Each side shows how many sources back it, and each claim on it its value,
+    qualifiers, rank and reason, and every source with its quote.
 
     \b
     Examples:
       kg conflicts
+      kg conflicts --kind correction --kind declared
+      kg conflicts --subject deepseek --source a003
       kg conflicts --format csv -o conflicts.csv
-      kg conflicts --format json | jq '.[].subject'
+      kg conflicts --format json | jq '.[].topic'
     """
     from .build import checked_catalog
     from .conflicts import conflict_report, conflict_rows, conflict_text
     from .results import render_records
 
     _base(base)  # a bad --base is an error here too, though the report needs no IRIs
-    report = conflict_report(checked_catalog(data, corpus)[0])
+    report = conflict_report(checked_catalog(data, corpus)[0], kinds, subject, source)
     emit(render_records(report, fmt, conflict_text, conflict_rows), output)
 
 

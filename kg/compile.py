@@ -125,6 +125,10 @@ def compile_catalog(catalog: Catalog, base: str = DEFAULT_BASE) -> list[Quad]:
 
     for claim in catalog.claims:
         _compile_claim(claim, mint, vocab, best_rank, add)
+
+    from .disagreements import disagreement_quads
+
+    quads |= disagreement_quads(catalog, mint)
     return sorted(quads)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .errors import DataError, KGError, Problem, did_you_mean
-from .model import ID_PATTERN, ClaimRecord, DataFile, EntityRecord, SourceRecord, suggest_id
+from .model import ID_PATTERN, ClaimRecord, DataFile, DisagreementRecord, EntityRecord, SourceRecord, suggest_id
 from .values import BadValue, Value, parse_value
 from .vocab import PropertyInfo, Vocabulary, load_vocabulary
 from .yamlsafe import YamlDocument, coerced_meaning, read_yaml
@@ -83,6 +83,7 @@ class Claim:
     where: Where
 
     key: str = ""  # identifies the claim: same key, same claim (and same IRI)
+    id: str | None = None  # the curator's name for it, if any (not part of the key)
 
     def __post_init__(self):
         quals = ";".join(f"{k}={v.key}" for k, v in sorted(self.qualifiers.items()))
@@ -103,6 +104,7 @@ class Catalog:
     # The evidence of claims refused for other reasons: its quotes are still
     # checked, so that fixing the claim does not reveal a new problem.
     refused_evidence: list[list[Evidence]] = field(default_factory=list)
+    declared: list = field(default_factory=list)  # kg.disagreement_data.Declared
 
 
 def data_files(path: Path) -> list[Path]:
@@ -162,7 +164,8 @@ def load_catalog(path: Path, vocab: Vocabulary | None = None, corpus: Path | Non
     return catalog, problems
 
 
-_RECORD_MODELS = {"sources": SourceRecord, "entities": EntityRecord, "claims": ClaimRecord}
+_RECORD_MODELS = {"sources": SourceRecord, "entities": EntityRecord, "claims": ClaimRecord,
+                  "disagreements": DisagreementRecord}
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +238,7 @@ _RECORD_FIELDS = {
     "entities": set(EntityRecord.model_fields),
     "claims": set(ClaimRecord.model_fields),
     "evidence": {"source", "quote"},
+    "disagreements": set(DisagreementRecord.model_fields),
     None: set(DataFile.model_fields),
 }
 
@@ -256,6 +260,8 @@ def _shape_problems(doc: YamlDocument, exc: ValidationError, corpus: Path | None
             problems.append(doc.problem(loc[:-1], f"missing field 'sha256'{_file_sha256(doc, loc, corpus)}"))
         elif kind == "missing":
             problems.append(doc.problem(loc[:-1], f"missing field '{field_name}'"))
+        elif kind == "too_short" and "sides" in loc:
+            problems.append(doc.problem(loc, "a disagreement has at least two sides, each a list of one or more claim ids"))
         elif kind == "too_short" and field_name == "evidence":
             problems.append(doc.problem(loc, "a claim needs at least one piece of evidence: a list of {source, quote}"))
         elif kind == "literal_error":
@@ -354,6 +360,10 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
                 claims.append(claim)
     catalog.claims = _without_duplicate_claims(claims, catalog, problems)
 
+    from .disagreement_data import resolve_disagreement_data
+
+    resolve_disagreement_data(catalog, parsed, problems)
+
 
 def _without_duplicate_claims(claims: list[Claim], catalog: Catalog, problems: list[Problem]) -> list[Claim]:
     """The claims in read order, each stated once; a duplicate claim is a problem.
@@ -436,7 +446,7 @@ def _resolve_claim(catalog: Catalog, record: ClaimRecord, where: Where, problems
     if not ok:
         catalog.refused_evidence.append(evidence)
         return None
-    return Claim(record.subject, prop, value, qualifiers, record.rank, record.reason, evidence, where)
+    return Claim(record.subject, prop, value, qualifiers, record.rank, record.reason, evidence, where, id=record.id)
 
 
 def _resolve_value(catalog: Catalog, prop: PropertyInfo, raw: str, where: Where, loc: tuple, problems: list[Problem]) -> Value | None:

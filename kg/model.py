@@ -55,6 +55,7 @@ class EntityRecord(Record):
     aliases: list[Text] = Field(default_factory=list)
     description: Text | None = None
     wikidata: WikidataId | None = None
+    broader: list[Id] = Field(default_factory=list)  # vaguer actors a source may name instead of this one
 
 
 class EvidenceRecord(Record):
@@ -67,6 +68,7 @@ class EvidenceRecord(Record):
 class ClaimRecord(Record):
     """One statement about one entity, with the evidence that states it."""
 
+    id: Id | None = None  # lets a declared disagreement name the claim
     subject: Text
     property: Text
     value: Text
@@ -84,9 +86,21 @@ class ClaimRecord(Record):
         return self
 
 
+class DisagreementRecord(Record):
+    """Claims that contradict each other in a way no rule sees, grouped by the curator.
+
+    Each side is a list of claim ids: the claims that tell one version.
+    """
+
+    topic: Text
+    sides: Annotated[list[Annotated[list[Id], Field(min_length=1)]], Field(min_length=2)]
+    note: Text | None = None
+
+
 class DataFile(Record):
     """The top level of a data file; each list is optional."""
 
     sources: list[SourceRecord] = Field(default_factory=list)
     entities: list[EntityRecord] = Field(default_factory=list)
     claims: list[ClaimRecord] = Field(default_factory=list)
+    disagreements: list[DisagreementRecord] = Field(default_factory=list)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import disagreement_views
 from .names import Entity, resolve
 from .query import graph_base, prefixes, run_local
 from .results import Rows, Shortener, local_name, rank_name
@@ -123,6 +124,7 @@ def profile(store, name: str) -> dict:
         "aliases": list(entity.aliases),
         "description": entity.description,
         "claims": [view.__dict__ for view in claims_about(store, entity)],
+        "disagreements": disagreement_views.read(store, entity.iri),
     }
 
 
@@ -160,4 +162,5 @@ def profile_text(prof: dict) -> str:
             lines.append(f"      {source}: \u201c{quote}\u201d")
     if not prof["claims"]:
         lines += ["", "No claims mention it yet."]
+    lines += disagreement_views.text(prof.get("disagreements", []))
     return "\n".join(lines) + "\n"

@@ -67,6 +67,7 @@ def stats(catalog: Catalog) -> dict:
         "claims_by_property": dict(sorted(Counter(c.property.name for c in catalog.claims).items())),
         "claims_by_rank": dict(sorted(Counter(c.rank for c in catalog.claims).items())),
         "claims_per_source": {sid: per_source.get(sid, 0) for sid in sorted(catalog.sources)},
+        "disagreements_by_kind": _disagreements_by_kind(catalog),
         "conflicts": [
             {
                 "subject": c.subject,
@@ -76,3 +77,10 @@ def stats(catalog: Catalog) -> dict:
             for c in conflicts(catalog)
         ],
     }
+
+
+def _disagreements_by_kind(catalog: Catalog) -> dict[str, int]:
+    from .disagreements import KINDS, disagreements
+
+    found = Counter(d.kind for d in disagreements(catalog))
+    return {kind: found.get(kind, 0) for kind in KINDS}

@@ -35,6 +35,7 @@ PATHS = {
     "claim": "claim/",
     "evidence": "evidence/",
     "value": "value/",
+    "disagreement": "disagreement/",
 }
 
 

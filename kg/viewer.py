@@ -15,7 +15,6 @@ from .compile import short_hash
 from .errors import KGError, did_you_mean
 from .load import Catalog, Claim
 from .names import Entity, resolve
-from .stats import conflicts
 
 # Colours for entity types, taken in the vocabulary's order; no red, which marks disputes.
 PALETTE = (
@@ -71,7 +70,9 @@ def select(
         entities = {eid: e for eid, e in entities.items() if eid in keep}
         claims = _claims_within(claims, entities)
     kept_sources = {eid: s for eid, s in catalog.sources.items() if not sources or eid in sources}
-    return Catalog(vocab, kept_sources, entities, claims)
+    from .disagreement_data import keep_declared
+
+    return Catalog(vocab, kept_sources, entities, claims, declared=keep_declared(catalog.declared, claims))
 
 
 def actor_named(name: str, catalog: Catalog) -> str:
@@ -156,10 +157,22 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
     """Everything the page draws, as JSON-ready data in a stable order."""
     from .layout import FONT_FACE, FONT_SIZE, LABEL_WIDTH, footprint, force_layout
 
-    disputed = {(c.subject, c.property) for c in conflicts(catalog)}
+    from .disagreements import disagreements
+
+    found = disagreements(catalog)
     claims = sorted(catalog.claims, key=lambda c: c.key)
+    index = {claim.key: i for i, claim in enumerate(claims)}
+    claim_disputes: dict[int, list[int]] = defaultdict(list)
+    actor_disputes: dict[str, list[int]] = defaultdict(list)
+    for d, disagreement in enumerate(found):
+        for claim in disagreement.claims:
+            claim_disputes[index[claim.key]].append(d)
+        for actor in disagreement.involves():
+            actor_disputes[actor].append(d)
     labels = {name: q.label for name, q in catalog.vocab.qualifiers.items()}
-    claim_rows = [_claim_row(claim, (claim.subject, claim.property.name) in disputed, labels) for claim in claims]
+    claim_rows = [_claim_row(claim, bool(claim_disputes[i]), labels) for i, claim in enumerate(claims)]
+    for i, row in enumerate(claim_rows):
+        row["disagreements"] = claim_disputes[i]
     node_ids = sorted(catalog.entities)
     entity_claims = [(i, claim) for i, claim in enumerate(claims) if _target(claim) is not None]
     edge_pairs = [(claim.subject, _target(claim)) for _, claim in entity_claims]
@@ -179,7 +192,6 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
         if _target(claim) is not None:
             sources_of[_target(claim)] |= cited
 
-    disputed_subjects = {subject for subject, _ in disputed}
     nodes = []
     for eid in node_ids:
         record = catalog.entities[eid].record
@@ -195,7 +207,8 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
             "y": y,
             "size": sizes[eid],
             "sources": sorted(sources_of[eid]),
-            "disputed": eid in disputed_subjects,
+            "disputed": bool(actor_disputes[eid]),
+            "disagreements": actor_disputes[eid],
             "claims": subject_claims[eid],
         })
 
@@ -218,6 +231,12 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
         "nodes": nodes,
         "edges": edges,
         "claims": claim_rows,
+        "disagreements": [
+            {"kind": d.kind, "topic": d.topic, "note": d.note, "balance": d.balance(),
+             "sides": [{"label": side.label, "sources": side.sources, "claims": [index[c.key] for c in side.claims]}
+                       for side in d.sides]}
+            for d in found
+        ],
     }
 
 

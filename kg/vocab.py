@@ -6,7 +6,7 @@ adding a property to the ontology makes it usable in the data.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,6 +33,7 @@ class PropertyInfo:
     domain: str | None  # a kg class name, or None for any actor
     range: str | None  # for entity-valued properties: a kg class name, or None
     single_valued: bool
+    reading_of: str | None = None  # the kg:Relation this property is a reading of
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Vocabulary:
     properties: dict[str, PropertyInfo]
     qualifiers: dict[str, PropertyInfo]
     units: dict[str, str]  # notation -> unit IRI
+    relations: dict[str, str] = field(default_factory=dict)  # kg:Relation name -> label
 
     @property
     def actor_types(self) -> list[str]:
@@ -119,12 +121,14 @@ def load_vocabulary(path: Path | None = None) -> Vocabulary:
             domain=local(one(prop, DOMAIN)),
             range=local(one(prop, RANGE)) if kind == "entity" else None,
             single_valued=one(prop, KG + "singleValued") == "true",
+            reading_of=local(one(prop, KG + "readingOf")),
         )
 
     properties = {local(p): prop_info(p) for p in typed(KG + "ClaimProperty")}
     qualifiers = {local(p): prop_info(p) for p in typed(KG + "QualifierProperty")}
     units = {one(u, SKOS_NOTATION): u for u in typed(KG + "Unit")}
-    return Vocabulary(classes, properties, qualifiers, units)
+    relations = {local(r): one(r, LABEL) or local(r) for r in typed(KG + "Relation")}
+    return Vocabulary(classes, properties, qualifiers, units, relations)
 
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

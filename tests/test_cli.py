@@ -41,6 +41,7 @@ def test_stats_json_on_a_small_file(corpus_dir):
         "claims_by_property": {"trainedOn": 1},
         "claims_by_rank": {"normal": 1},
         "claims_per_source": {"a002": 1},
+        "disagreements_by_kind": {"value": 0, "correction": 0, "characterisation": 0, "specificity": 0, "declared": 0},
         "conflicts": [],
     }
 

@@ -96,7 +96,7 @@ def test_query_unknown_prefix(built):
     result = run("query", "SELECT ?x WHERE { ?x foo:bar ?y }", "--export", built.out)
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: syntax error in the query at line 1, column 22: unknown prefix 'foo:'; declared: claim, dct, entity, "
+        "Error: syntax error in the query at line 1, column 22: unknown prefix 'foo:'; declared: claim, dct, disagreement, entity, "
         "evidence, graph, kg, oa, owl, prov, rdf, rdfs, schema, skos, source, value, wd, xsd\n"
         "  SELECT ?x WHERE { ?x foo:bar ?y }\n"
         "                       ^\n"
@@ -195,17 +195,21 @@ def test_conflicts_agree_with_stats(built, corpus_dir):
     assert result.exit_code == 0
     report = json.loads(result.stdout)
     figures = stats(built.catalog)
-    assert [(c["subject"], c["property"]) for c in report] == [(c["subject"], c["property"]) for c in figures["conflicts"]]
-    for ours, theirs in zip(report, figures["conflicts"]):
-        assert [(v["value"], v["qualifiers"], sorted({e["source"] for e in v["evidence"]})) for v in ours["values"]] == \
+    assert {kind: sum(1 for d in report if d["kind"] == kind) for kind in figures["disagreements_by_kind"]} == figures["disagreements_by_kind"]
+    values = [d for d in report if d["kind"] == "value"]
+    assert len(values) == len(figures["conflicts"])
+    for ours, theirs in zip(values, figures["conflicts"]):
+        assert [(c["value"], c["qualifiers"], sorted({e["source"] for e in c["evidence"]})) for s in ours["sides"] for c in s["claims"]] == \
                [(v["value"], v["qualifiers"], v["sources"]) for v in theirs["values"]]
-    assert all(e["quote"] for c in report for v in c["values"] for e in v["evidence"])
+    assert all(e["quote"] for d in report for s in d["sides"] for c in s["claims"] for e in c["evidence"])
 
 
 def test_conflicts_table(corpus_dir):
     result = run("conflicts", "--data", DATA, "--corpus", corpus_dir)
     assert result.exit_code == 0
-    assert "deepseek-v3 developmentCost:\n  5,600,000 USD\n    a000: “DeepSeek reportedly developed its model for a mere $5.6 million”\n" in result.stdout
+    assert ("[value] DeepSeek-V3: development cost: 1 source against 2 against 2\n  1. 5,600,000 USD  (1 source: a000)\n"
+            "     DeepSeek-V3 developmentCost 5,600,000 USD\n"
+            "       a000: “DeepSeek reportedly developed its model for a mere $5.6 million”\n") in result.stdout
 
 
 def test_path_between_actors(built):

@@ -149,7 +149,7 @@ def test_who_backs_and_launched_the_stargate_project(store):
 
 @pytest.mark.parametrize("model, expected", [
     ("deepseek-v3", [
-        ("claude-3.5-sonnet", "NormalRank", "a000"),
+        ("claude-3.5", "NormalRank", "a000"),
         ("claude-3.5-sonnet", "NormalRank", "a002"),
         ("gpt-4", "NormalRank", "a000"),
         ("gpt-4o", "NormalRank", "a001"),

@@ -61,15 +61,18 @@ def test_claims_carry_value_rank_reason_and_every_quote(built):
     assert deprecated and all(c["reason"] for c in deprecated)
 
 
-def test_disputes_are_marked_from_the_conflicts(built):
-    from kg.stats import conflicts
+def test_disputes_are_marked_from_the_disagreements(built):
+    from kg.disagreements import disagreements
 
-    found = conflicts(built.catalog)
+    found = disagreements(built.catalog)
     assert found, "the real data has disagreements"
     data = viewer_data(built.catalog)
-    disputed = {(c["subject"], c["property"]) for c in data["claims"] if c["disputed"]}
-    assert disputed == {(c.subject, c.property) for c in found}
-    assert {n["id"] for n in data["nodes"] if n["disputed"]} == {c.subject for c in found}
+    disputed = {c["id"] for c in data["claims"] if c["disputed"]}
+    from kg.compile import short_hash
+
+    assert disputed == {short_hash(claim.key) for d in found for claim in d.claims}
+    assert {n["id"] for n in data["nodes"] if n["disputed"]} == {actor for d in found for actor in d.involves()}
+    assert [(d["kind"], d["topic"]) for d in data["disagreements"]] == [(d.kind, d.topic) for d in found]
 
 
 def test_sources_carry_title_or_file_and_date(built):
@@ -327,6 +330,6 @@ def test_build_writes_a_pointer_page_when_the_graph_is_too_large(tmp_path, corpu
     monkeypatch.setattr(html, "WHOLE_GRAPH_LIMIT", 10)
     build(DATA, corpus_dir, tmp_path)
     page = (tmp_path / "graph.html").read_text()
-    assert "The graph has 74 actors, more than a browser can draw at once (the limit is 10)." in page
+    assert "The graph has 75 actors, more than a browser can draw at once (the limit is 10)." in page
     assert "kg viewer --around ENTITY --depth 2" in page
     assert "<script" not in page

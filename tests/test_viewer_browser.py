@@ -121,10 +121,12 @@ def test_node_panel_shows_ranks_reasons_and_disputes(viewer, built):
     assert f"Deprecated: {deprecated.reason}" in text
     page.evaluate("kgViewer.showNode('deepseek-v3')")
     assert page.text_content("#panel .meta .badge.disputed") == "sources disagree"
-    disputed = page.eval_on_selector_all("#panel .claim", "els => els.filter(e => e.querySelector('.badge.disputed')).length")
-    from kg.stats import conflicts
+    disputed = page.eval_on_selector_all(
+        "#panel .claim", "els => els.filter(e => !e.closest('.disagreements') && e.querySelector('.badge.disputed')).length")
+    from kg.disagreements import disagreements
 
-    assert disputed == sum(len(c.claims) for c in conflicts(built.catalog) if c.subject == "deepseek-v3")
+    in_one = {claim.key for d in disagreements(built.catalog) for claim in d.claims}
+    assert disputed == sum(1 for c in built.catalog.claims if c.key in in_one and "deepseek-v3" in (c.subject, c.value.lexical))
 
 
 def test_type_filter_hides_nodes_of_that_type(viewer, built):

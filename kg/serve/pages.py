@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from .. import disagreement_views
 from ..terms import PATHS, PREFIXES
 
 KG, RDFS, PROV, OA, DCT = PREFIXES["kg"], PREFIXES["rdfs"], PREFIXES["prov"], PREFIXES["oa"], PREFIXES["dct"]
@@ -41,6 +42,7 @@ def profile_queries(iri: str) -> dict[str, str]:
                        ?sel a <{OA}TextQuoteSelector> ; <{OA}exact> ?quote .
                        OPTIONAL {{ ?source <{DCT}title> ?title }} }}
         }} ORDER BY ?prop ?claim ?source""",
+        "disagreements": disagreement_views.involving_query(iri),
     }
 
 
@@ -110,6 +112,8 @@ class Page:
                 f"{self.term(first.get('value'), first.get('valueLabel'))} <small>({escape(rank)}{reason}; "
                 f"{self.link(claim, 'claim')})</small>{quotes}</li>"
             )
+        disputes = disagreement_views.html(disagreement_views.group(
+            [{k: v["value"] for k, v in r.items() if v} for r in rows.get("disagreements", [])]), self.link)
         return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -123,6 +127,7 @@ code{{font-size:.9em}}</style></head>
 <h1>{escape(title)}</h1><p><code>{escape(iri)}</code> {" ".join(kinds)}</p>
 <table>{facts}</table>
 <h2>Claims ({len(claims)})</h2><ul>{"".join(claim_items) or "<li>none</li>"}</ul>
+{disputes}
 <h2>Referenced by</h2><ul>{incoming or "<li>nothing</li>"}</ul>
 <p>As <a href="?format=ttl">Turtle</a> · <a href="?format=jsonld">JSON-LD</a></p>
 </body></html>

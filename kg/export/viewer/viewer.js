@@ -222,7 +222,7 @@
     if (c.rank !== "normal") statement.appendChild(badge(c.rank, c.rank));
     if (c.disputed) {
       var mark = badge("disputed", "disputed");
-      mark.title = "The sources give different values for " + c.label;
+      mark.title = "This claim is on one side of a disagreement between the sources";
       statement.appendChild(mark);
     }
     var item = el("li", { className: "claim " + c.rank }, statement);
@@ -258,18 +258,38 @@
     if (n.aliases.length) body.appendChild(el("p", { className: "meta" }, "Also: " + n.aliases.join(", ")));
     if (n.description) body.appendChild(el("p", { className: "description" }, n.description));
     var claims = n.claims.map(function (i) { return data.claims[i]; });
-    var disputes = claims.filter(function (c) { return c.disputed; }).map(function (c) { return c.label; });
-    if (disputes.length) {
-      body.appendChild(el("p", { className: "reason" }, "The sources disagree about its " +
-        disputes.filter(function (label, i) { return disputes.indexOf(label) === i; }).join(", ") + "."));
-    }
     if (n.wikidata) {
       body.appendChild(el("p", { className: "meta" }, "Wikidata: ",
         el("a", { href: "https://www.wikidata.org/wiki/" + encodeURIComponent(n.wikidata), rel: "noopener noreferrer", target: "_blank" }, n.wikidata)));
     }
+    body.appendChild(disagreementList(n.disagreements));
     body.appendChild(claimList("Claims", claims, false));
     var incoming = data.edges.filter(function (e) { return e.to === id; }).map(function (e) { return data.claims[e.claim]; });
     body.appendChild(claimList("Named in", incoming, true));
+  }
+
+  /* Each disagreement with its sides; each side with the claims that tell it and their quotes. */
+  function disagreementList(indices) {
+    var body = document.createDocumentFragment();
+    if (!indices.length) return body;
+    body.appendChild(el("h3", {}, "Where the sources disagree (" + indices.length + ")"));
+    var list = el("ul", { className: "disagreements" });
+    indices.forEach(function (i) {
+      var d = data.disagreements[i];
+      var item = el("li", { className: "disagreement" },
+        el("p", { className: "statement" }, badge("disputed", d.kind), " " + d.topic + ": " + d.balance));
+      if (d.note) item.appendChild(el("p", { className: "reason" }, d.note));
+      var sides = el("ol", { className: "sides" });
+      d.sides.forEach(function (side) {
+        var claims = el("ul", { className: "claims" });
+        side.claims.forEach(function (c) { claims.appendChild(claimItem(data.claims[c], true)); });
+        sides.appendChild(el("li", { className: "side" }, el("p", { className: "meta" }, side.label), claims));
+      });
+      item.appendChild(sides);
+      list.appendChild(item);
+    });
+    body.appendChild(list);
+    return body;
   }
 
   function showEdge(id) {
@@ -277,6 +297,7 @@
     var body = openPanel();
     body.appendChild(el("h2", {}, nodeById[c.subject].name + " \u2192 " + c.label + " \u2192 " + nodeById[c.entity].name));
     body.appendChild(claimList("Claim", [c], true));
+    body.appendChild(disagreementList(c.disagreements));
   }
 
   window.kgViewer = {
