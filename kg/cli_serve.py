@@ -39,10 +39,19 @@ def usable_cores() -> int:
                    "HTTP processes, each of which then holds a copy of the graph; all other queries run in the workers.")
 @click.option("--base", default=None, envvar="KG_BASE", show_envvar=True, metavar="IRI",
               help="Base IRI of the graph; IRIs under it resolve to pages here. [default: https://w3id.org/ai-race-kg/]")
+@click.option("--max-header-bytes", type=click.IntRange(1024), default=64 * 1024, show_default=True,
+              help="Largest request line plus headers, a GET query's URL included (431 above).")
+@click.option("--header-timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True,
+              help="Seconds a client has to send a request's line and headers, from connecting or from the previous "
+                   "response (408, or closed if nothing came).")
+@click.option("--keep-alive", type=click.FloatRange(0.1, 3600), default=5.0, show_default=True,
+              help="Seconds an idle connection stays open after a response.")
+@click.option("--max-connections", type=click.IntRange(1), default=1000, show_default=True,
+              help="Open connections per HTTP process; more are answered 503 (lowered to fit the open-files limit).")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request on stderr.")
 @_fail_cleanly
 def serve(export, host, port, timeout, workers, processes, queue, row_limit, max_query_bytes, max_result_bytes,
-          worker_memory, direct_lookups, base, access_log):
+          worker_memory, direct_lookups, base, max_header_bytes, header_timeout, keep_alive, max_connections, access_log):
     """Serve the graph: a read-only SPARQL endpoint and linked-data pages.
 
     SPARQL 1.1 Protocol at /sparql (GET, POST form, POST
@@ -58,10 +67,12 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
       kg serve
       kg serve --port 8080 --timeout 5 --workers 4
       kg serve --processes 1 --workers 1 --no-direct-lookups   # the least memory: one copy of the graph
+      kg serve --host 0.0.0.0 --max-connections 500 --header-timeout 5
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' localhost:8000/sparql
     """
     from .errors import KGError
     from .serve.app import create_app
+    from .serve.http import Limits
     from .serve.multi import serve_processes
     from .store import check_nquads, open_store
 
@@ -79,11 +90,16 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
                      max_result_bytes=max_result_bytes, worker_memory_mb=worker_memory,
                      direct_lookups=direct_lookups)
 
-    def started(bound_port: int) -> None:
+    limits = Limits(max_head_bytes=max_header_bytes, head_timeout=header_timeout, max_connections=max_connections)
+
+    def started(bound_port: int, fitted: Limits) -> None:
         click.echo(f"Serving {export}/ on http://{host}:{bound_port}/ (SPARQL at /sparql) from {processes} "
                    f"process{'es' if processes > 1 else ''} and {workers} query workers; Ctrl-C stops", err=True)
+        if fitted.max_connections < max_connections:
+            click.echo(f"At most {fitted.max_connections} connections per process, not {max_connections}: the "
+                       "open-files limit is lower (raise it with ulimit -n)", err=True)
 
-    serve_processes(app, host, port, processes, workers, access_log, started)
+    serve_processes(app, host, port, processes, workers, access_log, started, limits, keep_alive)
 
 
 @click.command()

@@ -24,8 +24,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.datastructures import URL
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Match, Route, get_route_path
 
 from ..store import nquads_path, open_store, sparql_prologue
 from ..terms import DEFAULT_BASE, PATHS, base_prefixes
@@ -43,6 +43,7 @@ TRUNCATED = "X-Result-Truncated"
 LIMIT = "X-Result-Limit"
 CORS_EXPOSE = (TRUNCATED, LIMIT, "Retry-After")
 HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:"
+PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:"  # an entity page has no script
 
 
 @dataclass
@@ -330,7 +331,7 @@ async def resource(request: Request) -> Response:
         _, body = await _run(request.app.state, {"query": query, "format": "json", "cap": cap})
         rows[key] = json.loads(body)["results"]["bindings"]
     html = pages.Page(settings.base, "/").render(iri, rows)
-    return HTMLResponse(html, headers={**headers, "Content-Security-Policy": HTML_POLICY})
+    return HTMLResponse(html, headers={**headers, "Content-Security-Policy": PAGE_POLICY})
 
 
 async def home(request: Request) -> Response:
@@ -369,6 +370,38 @@ async def _crash(request: Request, exc: Exception) -> Response:
     return internal_error()
 
 
+class _CORS(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight in the one JSON error shape."""
+
+    def preflight_response(self, request_headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 400:
+            return response
+        refused = response.body.decode().removeprefix("Disallowed CORS ")
+        headers = {k: v for k, v in response.headers.items() if k not in ("content-type", "content-length")}
+        return error(400, "cors_refused", f"the cross-origin request was refused ({refused}): any origin may use "
+                     "GET and POST with the headers Accept and Content-Type", headers)
+
+
+def _slash_redirects(router):
+    """Starlette's redirect between /path and /path/, to a Location without
+    scheme and host: Starlette's own copies the client's Host header into it."""
+
+    async def redirect(scope, receive, send) -> None:
+        path = scope["path"]
+        if scope["type"] == "http" and get_route_path(scope) != "/":
+            other = {**scope, "path": path.rstrip("/") if path.endswith("/") else path + "/"}
+            location = other["path"]
+            if not location.startswith("//") and any(route.matches(other)[0] is not Match.NONE for route in router.routes):
+                if scope.get("query_string"):
+                    location += "?" + scope["query_string"].decode("latin-1")
+                await RedirectResponse(location)(scope, receive, send)
+                return
+        await router.not_found(scope, receive, send)
+
+    return redirect
+
+
 def create_app(export_dir: Path | str = "export", store=None, **options):
     """The endpoint over the graph built into ``export_dir`` (its kg.nq).
 
@@ -399,11 +432,13 @@ def create_app(export_dir: Path | str = "export", store=None, **options):
         Route("/sparql/", sparql, methods=["GET", "POST"]),
         Route("/{kind}/{name}", resource, methods=["GET"]),
     ]
-    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+    middleware = [Middleware(_CORS, allow_origins=["*"], allow_methods=["GET", "POST"],
                              allow_headers=["Accept", "Content-Type"], expose_headers=list(CORS_EXPOSE),
                              max_age=600)]
     handlers = {guard.Refused: _refused, HTTPException: _http_error, Exception: _crash}
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan)
+    app.router.redirect_slashes = False
+    app.router.default = _slash_redirects(app.router)
     app.state.settings = settings
     app.state.pool = pool
     app.state.store = None  # set at startup when direct lookups are on

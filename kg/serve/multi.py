@@ -7,10 +7,14 @@ others when it stops, and each of them stops if the first one dies.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import socket
 import sys
+
+from .http import Limits, protocol
+from .lifeline import die_with_parent
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -23,16 +27,6 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to send SIGTERM here if the first process dies (no-op elsewhere)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def _terminate(children: list[int]) -> None:
     for pid in children:
         try:
@@ -41,30 +35,54 @@ def _terminate(children: list[int]) -> None:
             pass
 
 
-def _run(app, sock: socket.socket, access_log: bool) -> None:
+def fit_open_files(limits: Limits, workers: int) -> Limits:
+    """``limits`` with a connection cap that fits the open-files limit
+    (``ulimit -n``), raised first as far as the hard limit allows: past it,
+    accepting a connection would fail instead of answering 503."""
+    reserve = 64 + 2 * workers  # the process's own files: the listening socket, two pipes per worker, Python's
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = limits.max_connections + reserve
+        if soft != resource.RLIM_INFINITY and soft < want:
+            soft = want if hard == resource.RLIM_INFINITY else min(want, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    except (ImportError, OSError, ValueError):  # no rlimits here: leave the cap as asked
+        return limits
+    if soft == resource.RLIM_INFINITY or soft >= want:
+        return limits
+    return dataclasses.replace(limits, max_connections=max(1, soft - reserve))
+
+
+def _run(app, sock: socket.socket, access_log: bool, limits: Limits, keep_alive: float) -> None:
     import uvicorn
 
-    from .http import protocol
-
-    config = uvicorn.Config(app, http=protocol(), access_log=access_log, log_level="info" if access_log else "warning")
+    config = uvicorn.Config(app, http=protocol(limits), access_log=access_log,
+                            log_level="info" if access_log else "warning", timeout_keep_alive=keep_alive,
+                            headers=[("X-Content-Type-Options", "nosniff")])
     server = uvicorn.Server(config)
     server.run(sockets=[sock])
     if not server.started:  # as uvicorn.run does: the app failed to start (its log says why)
         raise SystemExit(3)
 
 
-def serve_processes(app, host: str, port: int, processes: int, workers: int, access_log: bool, started) -> None:
+def serve_processes(app, host: str, port: int, processes: int, workers: int, access_log: bool, started,
+                    limits: Limits | None = None, keep_alive: float = 5.0) -> None:
     """Serve ``app`` on host:port from ``processes`` processes that share
-    ``workers`` query workers out; ``started(port)`` is told the bound port."""
+    ``workers`` query workers out, each process under ``limits``;
+    ``started(port, limits)`` is told the bound port and the limits as fitted
+    to the open-files limit."""
     try:
         sock = _bind(host, port)
     except OSError as exc:
         from ..errors import KGError
 
         raise KGError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; is another server using the port?") from None
-    started(sock.getsockname()[1])
-    children = []
     app.state.pool.size = workers // processes + (workers % processes > 0)
+    limits = fit_open_files(limits or Limits(), app.state.pool.size)
+    started(sock.getsockname()[1], limits)
+    children = []
     parent = os.getpid()
 
     def stop(signum, frame) -> None:
@@ -83,20 +101,19 @@ def serve_processes(app, host: str, port: int, processes: int, workers: int, acc
             if pid == 0:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 signal.signal(signal.SIGINT, signal.default_int_handler)
-                _die_with_parent()
-                if os.getppid() != parent:  # the parent died before the line above: nobody would stop this one
+                if not die_with_parent(parent):  # the parent died before the request: nobody would stop this one
                     os._exit(0)
                 app.state.pool.size = workers // processes + (workers % processes > index)
                 code = 0
                 try:
-                    _run(app, sock, access_log)
+                    _run(app, sock, access_log, limits, keep_alive)
                 except BaseException:  # noqa: BLE001 - a child must never return into the parent's code
                     code = 1
                 finally:
                     sys.stderr.flush()
                     os._exit(code)
             children.append(pid)
-        _run(app, sock, access_log)
+        _run(app, sock, access_log, limits, keep_alive)
     finally:
         _terminate(children)
         for pid in children:

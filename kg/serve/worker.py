@@ -16,6 +16,7 @@ import os
 import struct
 import subprocess
 import sys
+import threading
 
 _LEN = struct.Struct(">I")
 # An answer frame starts with one of these bytes, then the body; an error
@@ -124,14 +125,21 @@ def _limit_memory(megabytes: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - runs in the child
-    from ..store import open_store
-
     import signal
 
+    from .lifeline import die_with_parent
+
+    export, memory_mb, *parent = argv or sys.argv[1:]
+    # The end of stdin stops a worker only between queries: a query runs on after
+    # its server is killed unless the kernel kills the worker too.
+    if parent and not die_with_parent(int(parent[0])):
+        return
     # Ctrl-C reaches the whole process group; the server stops its workers itself
     # (kill, or the end of their stdin), so a worker has nothing to print for it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    export, memory_mb = (argv or sys.argv[1:])[:2]
+
+    from ..store import open_store
+
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing else may write to the frame channel
     store = open_store(export)
@@ -174,8 +182,11 @@ class Worker:
 
     @classmethod
     async def start(cls, export: str, memory_mb: int = 0) -> tuple["Worker", dict]:
+        # The kernel ties a child's death to the thread that started it: only the main
+        # thread (kg serve's event loop) lives as long as the process.
+        lifeline = [str(os.getpid())] if threading.current_thread() is threading.main_thread() else []
         process = subprocess.Popen(
-            [sys.executable, "-m", "kg.serve.worker", export, str(memory_mb)],
+            [sys.executable, "-m", "kg.serve.worker", export, str(memory_mb), *lifeline],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         worker = cls(process)
