@@ -277,21 +277,18 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
             except BadValue as exc:
                 problems.append(source.where.problem(str(exc), "date"))
 
-    seen_claims: dict[str, Where] = {}
+    claims = []
     for doc, data in parsed:
         for i, record in enumerate(data.claims):
             if record is None:
                 continue
             claim = _resolve_claim(catalog, record, Where(doc, ("claims", i)), problems)
-            if claim is None:
-                continue
-            previous = seen_claims.get(claim.key)
-            if previous is not None:
-                line, col = previous.doc.locate(previous.loc)
-                problems.append(claim.where.problem(f"the same claim is already stated at {previous.doc.path}:{line}:{col}; add this evidence to that claim instead"))
-                continue
-            seen_claims[claim.key] = claim.where
-            catalog.claims.append(claim)
+            if claim is not None:
+                claims.append(claim)
+    from .merge import merge_claims  # the same claim in several files: one claim, all the evidence
+
+    catalog.claims, restated = merge_claims(claims)
+    problems.extend(restated)
 
 
 def _unknown_entity(name: str, entities) -> str:
