@@ -276,6 +276,9 @@ from .cli_viewer import viewer  # noqa: E402
 
 cli.add_command(gaps)
 cli.add_command(viewer)
+from .cli_curate import source  # noqa: E402
+
+cli.add_command(source)
 
 
 def main():  # pragma: no cover - console script entry point
