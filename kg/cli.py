@@ -276,9 +276,10 @@ from .cli_viewer import viewer  # noqa: E402
 
 cli.add_command(gaps)
 cli.add_command(viewer)
-from .cli_curate import source  # noqa: E402
+from .cli_curate import quote, source  # noqa: E402
 
 cli.add_command(source)
+cli.add_command(quote)
 
 
 def main():  # pragma: no cover - console script entry point

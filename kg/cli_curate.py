@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .cli import _fail_cleanly, data_options, emit, output_options
+from .errors import KGError
 
 
 @click.group()
@@ -76,3 +77,94 @@ def add(file, data, corpus, base, kind, source_id, title, date, author, publishe
     for key, value in added.record.items():
         click.echo(f"{key}: {value}")
     click.echo(f"Wrote {added.corpus_file} and added source '{added.record['id']}' to {added.data_file}", err=True)
+
+
+def _article_for(source_ref: str, data: Path, corpus) -> tuple[object, dict]:
+    """The article a SOURCE argument names (a source id, or a file of the corpus), and every other one."""
+    from .corpus import resolve_corpus
+    from .errors import did_you_mean
+    from .load import load
+    from .quotes import read_article_file
+
+    folder = resolve_corpus(corpus)
+    catalog = load(data)
+    others = {s.id: folder / s.record.file for s in catalog.sources.values()}
+    if source_ref in others:
+        path = others.pop(source_ref)
+    elif (folder / source_ref).is_file() and Path(source_ref).name == source_ref:
+        path = folder / source_ref
+        others = {k: v for k, v in others.items() if v.name != source_ref}
+    else:
+        raise KGError(f"unknown source '{source_ref}'{did_you_mean(source_ref, others)}; "
+                      f"give a source id of the data or a file name in {folder}")
+    rest = {}
+    for source_id, other in others.items():
+        try:
+            rest[source_id] = read_article_file(source_id, other)
+        except KGError:
+            continue  # a missing article is the build's to report
+    return read_article_file(source_ref, path), rest
+
+
+@click.command()
+@click.argument("source_ref", metavar="SOURCE")
+@click.argument("words")
+@data_options
+@output_options("text", "json", default="text")
+@_fail_cleanly
+def quote(source_ref, words, data, corpus, base, fmt, output):
+    """Find the exact words of an article from approximate ones.
+
+    Prints the passage of SOURCE (a source id, or a file name in the corpus)
+    closest to WORDS, verbatim, with its line, column and character offsets,
+    and whether it occurs once. Typography (quotes, dashes, spaces) and case
+    are forgiven, then close wording: the passage is the run of whole words
+    most like WORDS. When the passage occurs more than once, the shortest
+    unique extension by whole words follows it. A difference only in Unicode
+    normalisation (NFC against NFD) is named. Exit status 1 when nothing in
+    the article is close; the other articles are searched then.
+
+    \b
+    Examples:
+      kg quote a001 "managed to build V3 for just 6 million"
+      kg quote a003 "DeepSeek" --format json
+    """
+    del base
+    from .quotes import find_passage, quote_help
+
+    article, others = _article_for(source_ref, data, corpus)
+    passage = find_passage(article, words)
+    if passage is None:
+        hint = quote_help(words, article, others)
+        if hint.startswith("; nothing"):
+            raise KGError(f"nothing in {article.path.name} is close to {words!r}")
+        raise KGError(f"{words!r} is not in {article.path.name}{hint}")
+    record = {
+        "source": source_ref, "file": article.path.name, "line": passage.line, "column": passage.column,
+        "start": passage.start, "end": passage.end, "exact": passage.text, "match": _match(passage),
+        "unique": passage.unique, "extension": None,
+    }
+    if passage.extension:
+        start, end = passage.extension
+        record["extension"] = {"start": start, "end": end, "exact": passage.extended_text}
+    if fmt == "json":
+        emit(json.dumps(record, indent=2, ensure_ascii=False) + "\n", output)
+        return
+    lines = [f"{article.path.name}:{passage.line}:{passage.column}: characters {passage.start}-{passage.end}, "
+             f"{record['match']}, {'unique' if passage.unique else 'not unique'}",
+             passage.text]
+    if not passage.unique:
+        if passage.extension:
+            lines += [f"shortest unique extension, characters {passage.extension[0]}-{passage.extension[1]}:",
+                      passage.extended_text]
+        else:
+            lines.append("no unique extension within 40 words")
+    emit("\n".join(lines) + "\n", output)
+
+
+def _match(passage) -> str:
+    if passage.normalisation:
+        return f"the same words in another Unicode normalisation ({passage.normalisation})"
+    if passage.score >= 100:
+        return "exact"
+    return f"close ({passage.score:.0f}%)"

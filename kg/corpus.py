@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import DataError, KGError, Problem
@@ -166,6 +166,10 @@ def locate_quotes(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], l
             if article is None:
                 continue  # already reported against the source record
             problem = _place(evidence, article)
+            if problem and evidence.start < 0 and problem.message.startswith("quote not found"):
+                from .quotes import quote_help  # where the words are, and what to paste
+
+                problem = replace(problem, message=problem.message + quote_help(evidence.quote, article, articles))
             if problem:
                 problems.append(problem)
             else:
