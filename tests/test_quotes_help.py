@@ -121,6 +121,6 @@ def test_a_quote_not_found_shows_the_closest_passage_another_article_and_normali
     assert lines[1].endswith("; it is in n001.txt (source 'n001') at line 2, column 1: cite that source")
     assert lines[2].startswith("data.yaml:19:31: quote not found in n002.txt; ")
     nfd = unicodedata.normalize("NFD", "held at the Caf\u00e9 Bellecour")
-    assert lines[2].endswith("; the words are at line 1, column 15 but differ in Unicode normalisation "
+    assert lines[2].endswith("; the words are at line 1, column 16 but differ in Unicode normalisation "
                              f"(the quote is NFC, the article NFD): paste the article's text: {nfd!r}")
     assert lines[3:] == ["3 problems in the data"]
