@@ -252,3 +252,58 @@ def types(parent, data, corpus, base, fmt, output):
     vocab, catalog = _vocab_and_catalog(data)
     _check_type(vocab, parent, "--parent")
     emit(render_rows(type_rows(vocab, catalog, parent), fmt), output)
+
+
+@click.command()
+@click.argument("source_ref", metavar="SOURCE")
+@data_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
+              help="Where to write the draft ('-' for stdout). [default: drafts/SOURCE.yaml]")
+@_fail_cleanly
+def draft(source_ref, data, corpus, base, output):
+    """Write a draft of an article's entities and claims, to review.
+
+    SOURCE is a source id of the data. The draft is YAML in the data's own
+    shape, every entry commented with where it comes from: candidate entities
+    (the names no entity covers, with a guessed type and every spelling) and
+    candidate claims, one for each sentence that names a known actor with
+    another actor or a figure, quoted by the shortest unique run of clauses
+    holding both. A property is proposed where its label, or a phrase
+    registered for it as skos:altLabel in ontology.ttl, occurs there and the
+    types fit; otherwise the draft says that none was found. A figure keeps
+    "less than", "around"... as a qualifier. Claims the data already holds
+    are listed apart: moved into data/, they merge with them as more evidence.
+    The draft goes to drafts/, which the build does not read; review it, then
+    move what holds into data/.
+
+    \b
+    Examples:
+      kg draft a005
+      kg draft a005 -o - | less
+    """
+    del base
+    from .corpus import resolve_corpus
+    from .draft import make_draft, render
+    from .load import load
+    from .quotes import read_article_file
+    from .errors import did_you_mean
+
+    folder = resolve_corpus(corpus)
+    catalog = load(data)
+    source = catalog.sources.get(source_ref)
+    if source is None:
+        raise KGError(f"unknown source '{source_ref}'{did_you_mean(source_ref, catalog.sources)}; register the article first: kg source add FILE")
+    article = read_article_file(source.id, folder / source.record.file)
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.glob("*.txt"))]
+    result = make_draft(article, catalog, texts)
+    output = output or Path("drafts") / f"{source.id}.yaml"
+    if str(output) != "-":
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise KGError(f"cannot create {output.parent}: {exc.strerror}") from None
+    emit(render(result), output)
+    more = sum(1 for c in result.claims if c.existing)
+    unnamed = sum(1 for c in result.claims if c.property is None)
+    click.echo(f"{'Drafted' if str(output) == '-' else f'Wrote {output}:'} {len(result.entities)} candidate entities, "
+               f"{len(result.claims)} candidate claims ({more} already in the data, {unnamed} without a property)", err=True)
