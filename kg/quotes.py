@@ -150,9 +150,13 @@ def _check_unique(passage: Passage) -> None:
 
 
 def shortest_unique_extension(article: Article, start: int, end: int, max_words: int = 40) -> tuple[int, int] | None:
-    """The shortest span around [start, end) made of whole added words that occurs once."""
+    """The shortest span around [start, end), within its line, made of whole added words that occurs once."""
     text = article.text
-    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    # Within the passage's paragraph: a quote does not run across a line break.
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text, line_start, line_end)]
     before = [w for w in words if w[1] <= start][::-1]
     after = [w for w in words if w[0] >= end]
     for added in range(1, max_words + 1):

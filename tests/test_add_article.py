@@ -144,3 +144,120 @@ def test_what_the_corpus_articles_state_about_themselves_is_what_the_data_record
     assert states == {k: str(getattr(record, k)) for k in states}
     curated_from_opening = {k for k in ("title", "date", "dateline", "section") if getattr(record, k)}
     assert set(states) == curated_from_opening
+
+
+# The README's walkthrough, "Adding an article", end to end.
+
+README_SECTION = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8").split(
+    "## Adding an article", 1)[1].split("\n## ", 1)[0]
+
+
+def _readme_kg_lines() -> list[str]:
+    import re
+
+    lines = []
+    for block in re.findall(r"```console\n(.*?)```", README_SECTION, re.S):
+        for line in block.splitlines():
+            if line.startswith("$ kg "):
+                lines.append(line[2:].split("  #")[0].strip())
+    return lines
+
+
+def _edit_draft(draft: Path, target: Path) -> None:
+    """What the README tells the curator to do: drop the "?" claims and the unused entities, move the file."""
+    import re
+
+    claims = draft.read_text(encoding="utf-8").split("claims:\n", 1)[1]
+    blocks = re.split(r"\n(?=  # line )", claims)
+    target.write_text("claims:\n" + "\n".join(b for b in blocks if 'property: "?"' not in b), encoding="utf-8")
+    draft.unlink()
+
+
+def test_the_walkthrough_end_to_end(tmp_path, corpus_dir, monkeypatch):
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(corpus_dir, tmp_path / "corpus")
+    (tmp_path / "tests" / "fixtures" / "article").mkdir(parents=True)
+    shutil.copy(ARTICLE / "ledger.txt", tmp_path / "tests" / "fixtures" / "article" / "ledger.txt")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("KG_CORPUS", "corpus")
+    before = tmp_path / "before"
+    ran = []
+
+    def kg(line: str):
+        import shlex
+
+        ran.append(line)
+        args = shlex.split(line)[1:]
+        return CliRunner().invoke(cli, [str(before) if a == "/tmp/before" else a for a in args])
+
+    result = kg("kg build --out /tmp/before")
+    assert result.exit_code == 0, result.output
+
+    result = kg("kg source add tests/fixtures/article/ledger.txt --kind news")
+    assert result.exit_code == 0, result.output
+    sha = hashlib.sha256((ARTICLE / "ledger.txt").read_bytes()).hexdigest()
+    assert sha == LEDGER_SHA == "dcba2468dd742a2a716c812c99a2b59dff1af299e685670e8322a1df5abea4ac"
+    assert result.stdout == (
+        f"id: a005\nfile: 005_{sha[:16]}.txt\nsha256: {sha}\nkind: news\n"
+        "title: DeepSeek's bargain model meets a sceptical audit\ndate: 2026-02-03\nauthor: Ada Quill\n"
+        "dateline: KESTREL CITY\nsection: Chips\n")
+    record = load(tmp_path / "data").sources["a005"].record
+    assert (record.file, record.sha256, record.kind, record.title, record.date, record.author, record.dateline, record.section) == (
+        f"005_{sha[:16]}.txt", sha, "news", "DeepSeek's bargain model meets a sceptical audit", "2026-02-03",
+        "Ada Quill", "KESTREL CITY", "Chips")
+    assert hashlib.sha256((tmp_path / "corpus" / record.file).read_bytes()).hexdigest() == sha
+
+    result = kg("kg draft a005")
+    assert (result.exit_code, result.stderr) == (0, (
+        "Wrote drafts/a005.yaml: 2 candidate entities, 9 candidate claims (2 already in the data, 6 without a property)\n"))
+    draft = (tmp_path / "drafts" / "a005.yaml").read_text(encoding="utf-8")
+    assert (
+        "  - subject: deepseek-v3\n"
+        "    property: developmentCost  # the words match 'cost'\n"
+        "    value: 9 million USD\n"
+        "    qualifiers:\n"
+        "      approximate: true\n"
+        "    evidence:\n"
+        "      - source: a005\n"
+        '        quote: "But they put the cost of DeepSeek-V3 at around $9 million"\n') in draft
+    # The build ignores drafts: nothing in drafts/ is data.
+    assert kg("kg build").exit_code == 0
+    ran.pop()
+
+    result = kg('kg quote a005 "cost of DeepSeek-V3 around 9 million"')
+    assert (result.exit_code, result.output) == (0, (
+        "005_dcba2468dd742a2a.txt:10:14: characters 323-367, close (90%), unique\n"
+        "the cost of DeepSeek-V3 at around $9 million\n"))
+
+    _edit_draft(tmp_path / "drafts" / "a005.yaml", tmp_path / "data" / "claims-a005.yaml")
+    result = kg("kg build")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Built 74 entities, 181 claims and 5014 quads from 6 sources into export/ in ")
+
+    # The trainedOn claim of claims-a005.yaml is merged into the one of claims-models.yaml.
+    catalog = load(tmp_path / "data")
+    trained = [c for c in catalog.claims if (c.subject, c.property.name, c.value.lexical) == ("deepseek-v3", "trainedOn", "nvidia-h800")]
+    assert len(trained) == 1
+    assert sorted(e.source for e in trained[0].evidence) == ["a000", "a001", "a002", "a004", "a005"]
+
+    result = kg("kg conflicts")
+    assert result.exit_code == 0
+    assert (
+        "deepseek-v3 developmentCost:\n"
+        "  5,600,000 USD\n"
+        "    a000: \u201cDeepSeek reportedly developed its model for a mere $5.6 million\u201d\n") in result.output
+    assert (
+        "  9,000,000 USD [approximate=true]\n"
+        "    a005: \u201cBut they put the cost of DeepSeek-V3 at around $9 million\u201d\n") in result.output
+
+    result = kg("kg diff /tmp/before")
+    assert (result.exit_code, result.output) == (0, (
+        "+ evidence added   deepseek-v3 developedBy: deepseek\n"
+        "      a005: \u201cAn independent audit released on Monday questions how cheaply DeepSeek built its flagship model\u201d\n"
+        "+ added            deepseek-v3 developmentCost: 9,000,000 USD [approximate=true]\n"
+        "      a005: \u201cBut they put the cost of DeepSeek-V3 at around $9 million\u201d\n"
+        "+ evidence added   deepseek-v3 trainedOn: nvidia-h800\n"
+        "      a005: \u201cThe auditors accept that DeepSeek trained DeepSeek-V3 on Nvidia H800 chips\u201d\n"
+        "2 evidence added, 1 added\n"))
+
+    assert ran == _readme_kg_lines()
