@@ -23,6 +23,7 @@ import yaml
 
 from .errors import KGError
 from .load import Catalog, data_files
+from .model import ID_PATTERN, suggest_id
 from .yamlsafe import coerced_meaning
 
 RECORD_FIELDS = ("id", "file", "sha256", "kind", "title", "publisher", "date", "author", "dateline", "section")
@@ -161,6 +162,9 @@ def add_source(path: Path, catalog: Catalog, data: Path, corpus: Path, kind: str
     index = _next_index(corpus)
     file_name = f"{index:03d}_{article.sha256[:16]}.txt"
     source_id = source_id or f"a{index:03d}"
+    if not re.match(ID_PATTERN, source_id):
+        raise KGError(f"--id {source_id!r} is not safe in an IRI; use lowercase letters, digits, '-', '.' and '_', "
+                      f"e.g. {suggest_id(source_id)!r}")
     if source_id in catalog.sources:
         raise KGError(f"source id '{source_id}' is already taken; pass --id with another")
     record = {"id": source_id, "file": file_name, "sha256": article.sha256, "kind": kind}

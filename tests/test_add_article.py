@@ -130,6 +130,13 @@ def test_text_that_is_not_utf8_is_refused_with_the_fix(place):
     assert sorted(p.name for p in (place / "corpus").iterdir()) == [FIRST_FILE]
 
 
+def test_an_id_that_is_not_safe_in_an_iri_is_refused(place):
+    result = _add(str(ARTICLE / "ledger.txt"), "--kind", "news", "--id", "Ledger Feb")
+    assert (result.exit_code, result.output) == (1, (
+        "Error: --id 'Ledger Feb' is not safe in an IRI; use lowercase letters, digits, '-', '.' and '_', e.g. 'ledger-feb'\n"))
+    assert sorted(p.name for p in (place / "corpus").iterdir()) == [FIRST_FILE]
+
+
 def test_a_publisher_must_be_an_entity(place):
     result = _add(str(ARTICLE / "ledger.txt"), "--kind", "news", "--publisher", "kestrel-ledger")
     assert (result.exit_code, result.output) == (1, "Error: --publisher 'kestrel-ledger' is not an entity id of the data; add the entity first\n")
@@ -261,3 +268,12 @@ def test_the_walkthrough_end_to_end(tmp_path, corpus_dir, monkeypatch):
         "2 evidence added, 1 added\n"))
 
     assert ran == _readme_kg_lines()
+
+
+def test_a_publisher_the_page_names_is_recorded_when_it_is_an_entity(place):
+    page = (ARTICLE / "ledger.html").read_text(encoding="utf-8").replace("The Kestrel Ledger", "Quillfeather Labs")
+    (place / "page.html").write_text(page, encoding="utf-8")
+    result = _add("page.html", "--kind", "blog")
+    assert result.exit_code == 0, result.output
+    assert "publisher: quillfeather\n" in result.stdout
+    assert result.stderr.startswith("Wrote corpus/001_")
