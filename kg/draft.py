@@ -175,6 +175,7 @@ DEMONYMS = {
     "Korean": "South Korea", "Taiwanese": "Taiwan", "British": "United Kingdom", "French": "France",
     "German": "Germany", "Indian": "India", "Russian": "Russia", "Israeli": "Israel", "Saudi": "Saudi Arabia",
 }
+_ORGANISATION_REFERENCE = re.compile(r"\b[Tt]he (?:[A-Z]\w+ )?(?:company|startup|lab|firm)\b")
 _MODEL_REFERENCE = re.compile(r"\b(?:[Ii]ts|[Tt]he|[A-Z][\w.-]*(?:'s|\u2019s))(?: [a-z][\w-]*){0,2} model\b")
 
 
@@ -183,9 +184,11 @@ def known_mentions(article: Article, catalog: Catalog) -> list[Mention]:
 
     Besides names and aliases (whole words, case-sensitive, longest first):
     a name inside a longer one ("Nvidia" in "Nvidia H800"), a country's
-    adjective ("Chinese"), and "its model", "the new model" or "DeepSeek's
+    adjective ("Chinese"), "its model", "the new model" or "DeepSeek's
     model" as the model last named before it, or else the one the data says
-    that organisation developed.
+    that organisation developed, and "the company", "the startup", "the lab"
+    or "the firm" as the lab or company last named before it ("the lab": the
+    last lab).
     """
     labels = _labels(catalog)
     pattern = _label_pattern(labels)
@@ -229,6 +232,12 @@ def known_mentions(article: Article, catalog: Catalog) -> list[Mention]:
         else:
             continue
         found.append(Mention(m.start(), m.end(), m.group(), model, True))
+    for m in _ORGANISATION_REFERENCE.finditer(text):
+        types = ("Lab",) if m.group().endswith("lab") else ("Lab", "Company")
+        earlier = sorted((o for o in found if o.end <= m.start() and catalog.entities[o.entity].type in types),
+                         key=lambda o: o.start)
+        if earlier:
+            found.append(Mention(m.start(), m.end(), m.group(), earlier[-1].entity, True))
     return sorted(found, key=lambda m: (m.start, m.end))
 
 

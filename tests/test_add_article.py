@@ -216,7 +216,7 @@ def test_the_walkthrough_end_to_end(tmp_path, corpus_dir, monkeypatch):
 
     result = kg("kg draft a005")
     assert (result.exit_code, result.stderr) == (0, (
-        "Wrote drafts/a005.yaml: 2 candidate entities, 9 candidate claims (2 already in the data, 6 without a property)\n"))
+        "Wrote drafts/a005.yaml: 2 candidate entities, 10 candidate claims (2 already in the data, 7 without a property)\n"))
     draft = (tmp_path / "drafts" / "a005.yaml").read_text(encoding="utf-8")
     assert (
         "  - subject: deepseek-v3\n"
