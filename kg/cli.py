@@ -278,6 +278,13 @@ from .cli_viewer import viewer  # noqa: E402
 
 cli.add_command(gaps)
 cli.add_command(viewer)
+from .cli_curate import draft, properties, quote, source, types  # noqa: E402
+
+cli.add_command(source)
+cli.add_command(quote)
+cli.add_command(properties)
+cli.add_command(types)
+cli.add_command(draft)
 
 
 def main():  # pragma: no cover - console script entry point

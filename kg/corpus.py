@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import DataError, KGError, Problem
@@ -172,6 +172,10 @@ def locate_quotes(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], l
             if article is None:
                 continue  # already reported against the source record
             problem = _place(evidence, article)
+            if problem and evidence.start < 0 and problem.message.startswith("quote not found"):
+                from .quotes import quote_help  # where the words are, and what to paste
+
+                problem = replace(problem, message=problem.message + quote_help(evidence.quote, article, articles))
             if problem:
                 problems.append(problem)
             else:
@@ -182,13 +186,17 @@ def locate_quotes(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], l
 
 def _overlaps(placed: list[Evidence]) -> list[Problem]:
     """Two quotes of one claim covering the same words of one article count once in the graph."""
+    from .merge import older_and_newer  # a claim stated in two files has the evidence of both
+
     problems = []
     for i, later in enumerate(placed):
-        for earlier in placed[:i]:
+        for j, earlier in enumerate(placed[:i]):
             if earlier.source == later.source and later.start < earlier.end and earlier.start < later.end:
-                line, col = earlier.where.doc.locate(earlier.where.loc + ("quote",))
-                problems.append(later.where.problem(
-                    f"this quote overlaps the one at line {line} from the same article; keep one of them", "quote"))
+                older, newer = older_and_newer(earlier, j, later, i)
+                line, col = older.where.doc.locate(older.where.loc + ("quote",))
+                problems.append(newer.where.problem(
+                    f"this quote overlaps the one at {older.where.doc.path}:{line}:{col} from the same article; "
+                    "keep one of them", "quote"))
                 break
     return problems
 

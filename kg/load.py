@@ -358,43 +358,14 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
             claim = _resolve_claim(catalog, record, Where(doc, ("claims", i)), problems)
             if claim is not None:
                 claims.append(claim)
-    catalog.claims = _without_duplicate_claims(claims, catalog, problems)
+    from .merge import merge_claims  # the same claim in several files: one claim, all the evidence
+
+    catalog.claims, restated = merge_claims(claims)
+    problems.extend(restated)
 
     from .disagreement_data import resolve_disagreement_data
 
     resolve_disagreement_data(catalog, parsed, problems)
-
-
-def _without_duplicate_claims(claims: list[Claim], catalog: Catalog, problems: list[Problem]) -> list[Claim]:
-    """The claims in read order, each stated once; a duplicate claim is a problem.
-
-    The problem goes on the newer statement, which is the one the curator
-    is writing: the one in the file modified last, or later in the same
-    file (or, for files of the same age, in the file read later).
-    """
-    by_key: dict[str, list[int]] = {}
-    for index, claim in enumerate(claims):
-        by_key.setdefault(claim.key, []).append(index)
-    restated = set()
-    for indexes in by_key.values():
-        if len(indexes) == 1:
-            continue
-        oldest, *newer = sorted(indexes, key=lambda i: (_modified(claims[i].where.doc.path), i))
-        first = claims[oldest].where
-        line, col = first.doc.locate(first.loc)
-        for index in newer:
-            problems.append(claims[index].where.problem(
-                f"the same claim is already stated at {first.doc.path}:{line}:{col}; add this evidence to that claim instead"))
-            catalog.refused_evidence.append(claims[index].evidence)
-            restated.add(index)
-    return [claim for index, claim in enumerate(claims) if index not in restated]
-
-
-def _modified(path: str) -> int:
-    try:
-        return os.stat(path).st_mtime_ns
-    except (OSError, ValueError):
-        return 0
 
 
 def _unknown_entity(name: str, entities) -> str:

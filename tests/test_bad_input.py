@@ -48,7 +48,7 @@ EXPECTED = {
         "python_tag.yaml:14:11: tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed; data files hold plain values only",
     ],
     "quote_not_found.yaml": [
-        "quote_not_found.yaml:23:16: quote not found in 002_6e2e3c64fefd2a3a.txt; it matches up to '-capability chips from Nvidia ', then the article has 'known as H800s. Thes' where the quote has 'called H800s'",
+        "quote_not_found.yaml:23:16: quote not found in 002_6e2e3c64fefd2a3a.txt; it matches up to '-capability chips from Nvidia ', then the article has 'known as H800s. Thes' where the quote has 'called H800s'; the closest passage is at line 9, column 195; paste exactly: 'utilizing reduced-capability chips from Nvidia known as H800s'",
     ],
     "quote_twice.yaml": [
         "quote_twice.yaml:23:16: quote occurs more than once in 002_6e2e3c64fefd2a3a.txt (lines 13, 19); lengthen it so that it is unique",
@@ -188,7 +188,7 @@ def test_reference_and_quote_problems_come_in_one_pass(tmp_path, corpus_dir):
     result = CliRunner().invoke(cli, ["build", "--data", str(data), "--corpus", str(corpus_dir), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0] == f"{data}:23:16: quote not found in 002_6e2e3c64fefd2a3a.txt; it matches up to '-capability chips from Nvidia ', then the article has 'known as H800s. Thes' where the quote has 'called H800s'"
+    assert lines[0] == f"{data}:23:16: quote not found in 002_6e2e3c64fefd2a3a.txt; it matches up to '-capability chips from Nvidia ', then the article has 'known as H800s. Thes' where the quote has 'called H800s'; the closest passage is at line 9, column 195; paste exactly: 'utilizing reduced-capability chips from Nvidia known as H800s'"
     assert lines[1] == f"{data}:26:12: unknown entity 'nvidia-h900' (did you mean 'nvidia-h800'?)"
     assert lines[2] == "2 problems in the data"
 
@@ -201,7 +201,7 @@ def test_overlapping_quotes_from_one_article_on_one_claim_are_refused(tmp_path, 
     data.write_text(text)
     result = CliRunner().invoke(cli, ["build", "--data", str(data), "--corpus", str(corpus_dir), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == f"{data}:25:16: this quote overlaps the one at line 23 from the same article; keep one of them"
+    assert result.stderr.splitlines()[0] == f"{data}:25:16: this quote overlaps the one at {data}:23:16 from the same article; keep one of them"
 
 
 def test_hidden_files_in_a_data_folder_are_not_data(tmp_path, corpus_dir):

@@ -147,7 +147,8 @@ def test_bad_data_is_reported_at_its_location(project):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr == (
-        "data.yaml:19:16: quote not found in alpha.txt; check the source id and the wording\n"
+        "data.yaml:19:16: quote not found in alpha.txt; check the source id and the wording; "
+        "the closest passage is at line 2, column 49; paste exactly: 'It cost $3.5 million'\n"
         "1 problem in the data\n"
     )
 

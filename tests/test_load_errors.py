@@ -68,7 +68,7 @@ def test_quotes_from_a_source_without_sha256_are_still_checked_in_the_same_pass(
     result = _run("build", data, corpus_dir, tmp_path)
     _assert_problems(result, [
         f"{data}:2:5: missing field 'sha256'; {A002} has sha256: {A002_SHA}",
-        f"{data}:28:16: quote not found in {A002}; check the source id and the wording",
+        f"{data}:28:16: quote not found in {A002}; check the source id and the wording; nothing in {A002} is close to it",
     ])
 
 
@@ -111,7 +111,7 @@ def test_an_unknown_property_with_a_bad_qualifier_and_a_quote_not_found_come_in_
     _assert_problems(result, [
         f"{data}:25:15: unknown property 'trainedWith' (did you mean 'trainedOn'?)",
         f"{data}:27:18: unknown qualifier 'contxt' (did you mean 'context'?); known: about, approximate, context, former, lowerBound, pointInTime, upperBound",
-        f"{data}:30:16: quote not found in {A002}; check the source id and the wording",
+        f"{data}:30:16: quote not found in {A002}; check the source id and the wording; nothing in {A002} is close to it",
     ])
 
 
@@ -131,13 +131,14 @@ def test_a_claim_stated_again_in_a_new_file_is_reported_on_the_new_statement(new
     # Before: with the new file read first, the old claim was told to move its evidence into it.
     folder, old, new = _two_files(tmp_path, new_name)
     result = _run("build", folder, corpus_dir, tmp_path)
-    _assert_problems(result, [f"{new}:2:5: the same claim is already stated at {old}:18:5; add this evidence to that claim instead"])
+    # The two statements are merged into one claim; their quotes overlap, which is the real conflict.
+    _assert_problems(result, [f"{new}:7:16: this quote overlaps the one at {old}:23:16 from the same article; keep one of them"])
 
 
 def test_a_claim_stated_twice_in_one_file_is_reported_on_the_later_statement(tmp_path, corpus_dir):
     data = _write(tmp_path, GOOD + _claim())
     result = _run("build", data, corpus_dir, tmp_path)
-    _assert_problems(result, [f"{data}:24:5: the same claim is already stated at {data}:18:5; add this evidence to that claim instead"])
+    _assert_problems(result, [f"{data}:29:16: this quote overlaps the one at {data}:23:16 from the same article; keep one of them"])
 
 
 # C. Bad input that used to end in a traceback.
