@@ -34,8 +34,11 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one test module. Playwright's sync API runs an event loop in
+    this thread while it is open; closing it with the module leaves the thread
+    free for the asyncio tests of other modules, whatever order they run in."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

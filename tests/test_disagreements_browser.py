@@ -6,7 +6,7 @@ import pytest
 from kg.build import build
 
 from . import disagreement_fixture
-from .chromium import launch, open_viewer
+from .chromium import browser, open_viewer  # noqa: F401 - the fixture is used by name
 
 pytestmark = pytest.mark.browser
 
@@ -24,17 +24,6 @@ KINDS = {
                     ["Zeta beat Omega in coding tests", "Zeta beat Omega 2"]),
     "declared": ("jo", [], "Jo's remark, quoted differently: 1 source against 1", ['"We are fast."', '"We move quickly."']),
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Chromium for this module only: Playwright's sync API keeps an event loop in
-    this thread while it runs, which the asyncio tests of other modules cannot share."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
