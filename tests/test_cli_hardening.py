@@ -281,3 +281,59 @@ def test_generated_query_shapes_never_crash_the_process():
     # The shapes reach the limits from both sides: some run, some are refused.
     kinds = {line.split()[0] for line in outcomes}
     assert {"answered", "refused"} <= kinds <= {"answered", "refused", "slow"}, outcomes
+
+
+# The forked renderer ------------------------------------------------------
+
+# A build whose forked renderer (every build is parallel here) writes its pid,
+# then renders for a minute; the test kills the build with SIGKILL meanwhile.
+_SLOW_RENDER = r"""
+import os, sys, time
+import kg.build
+from kg.export import rdf
+kg.build.PARALLEL_QUADS = 0
+def slow_jsonld(quads, base):
+    with open(sys.argv[1] + ".tmp", "w") as handle:
+        handle.write(str(os.getpid()))
+    os.replace(sys.argv[1] + ".tmp", sys.argv[1])
+    time.sleep(60)
+rdf.write_jsonld = slow_jsonld
+kg.build.build(kg.build.Path(sys.argv[2]), sys.argv[3], kg.build.Path(sys.argv[4]))
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_the_forked_renderer_dies_with_a_killed_build(tmp_path, corpus_dir):
+    import os
+    import signal
+    import time
+
+    from .conftest import FIXTURES
+
+    pid_file = tmp_path / "renderer.pid"
+    build = subprocess.Popen([sys.executable, "-c", _SLOW_RENDER, str(pid_file), str(FIXTURES / "good.yaml"),
+                              str(corpus_dir), str(tmp_path / "out")], cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists() and build.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        renderer = int(pid_file.read_text())
+        assert _alive(renderer)
+        os.kill(build.pid, signal.SIGKILL)
+        build.wait()
+        deadline = time.monotonic() + 30  # a wait for the kernel, not a measure: the old renderer slept 60 s
+        while _alive(renderer) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(renderer)
+    finally:
+        build.kill()
+        if pid_file.exists() and _alive(int(pid_file.read_text())):
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)
