@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,7 +118,8 @@ def write_exports(result: BuildResult, base: str, out: Path) -> list[Path]:
         try:
             if len(result.quads) >= PARALLEL_QUADS and "fork" in multiprocessing.get_all_start_methods():
                 _FORKED = (result, base, out)
-                pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+                pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                                              initializer=_die_with_parent, initargs=(os.getpid(),))
                 # The slowest renderings go to the child; the parent does the rest.
                 forked = {name: pool.submit(_stage_forked, name) for name in _SLOWEST if name in renderers}
             for name in sorted(renderers):
@@ -137,6 +139,20 @@ def write_exports(result: BuildResult, base: str, out: Path) -> list[Path]:
                 pool.shutdown()
             _FORKED = None
     return commit(out, staged)
+
+
+def _die_with_parent(parent: int) -> None:
+    """In the forked renderer: have the kernel kill it when the build dies, by
+    any signal (kill -9 included), instead of rendering on with nobody to wait."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):  # not Linux: the renderer ends when it next talks to the pool
+        pass
+    if os.getppid() != parent:  # the build died before prctl took effect
+        os._exit(1)
 
 
 def _stage_forked(name: str) -> str:

@@ -4,13 +4,16 @@ The articles stay outside the repository. A source record names the file and
 its sha256; every evidence quote must occur exactly once in that file. Matching
 forgives only what typography changes (curly and straight quotes, dashes,
 ellipses, runs of whitespace); the graph records the article's exact text and
-its character offsets.
+its character offsets. An ellipsis matches ``…`` or ``...`` whole, never a
+full stop. Unicode normalisation is not forgiven (an NFC quote does not match
+an NFD article), but a quote that fails only for that reason says so.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -92,12 +95,24 @@ class Article:
     origin: list[int] | None  # None: folded offsets are the text's offsets
 
     def locate(self, needle: str) -> list[int]:
-        """Start offsets (in folded text) of a folded quote, up to two."""
-        first = self.folded.find(needle)
-        if first < 0:
-            return []
-        second = self.folded.find(needle, first + 1)
-        return [first] if second < 0 else [first, second]
+        """Start offsets (in folded text) of a folded quote, up to two.
+
+        A match never starts or ends inside a run of dots: an ellipsis (``…``,
+        folded to ``...``) is matched whole or not at all, so a quote ending
+        with a full stop does not match a sentence that ends with an ellipsis.
+        """
+        hits: list[int] = []
+        at = self.folded.find(needle)
+        while at >= 0 and len(hits) < 2:
+            if not self._splits_dots(at, at + len(needle)):
+                hits.append(at)
+            at = self.folded.find(needle, at + 1)
+        return hits
+
+    def _splits_dots(self, start: int, end: int) -> bool:
+        folded = self.folded
+        return ((folded[start] == "." and start > 0 and folded[start - 1] == ".")
+                or (folded[end - 1] == "." and folded[end:end + 1] == "."))
 
     def original(self, folded_offset: int) -> int:
         return folded_offset if self.origin is None else self.origin[folded_offset]
@@ -172,7 +187,7 @@ def locate_quotes(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], l
             if article is None:
                 continue  # already reported against the source record
             problem = _place(evidence, article)
-            if problem and evidence.start < 0 and problem.message.startswith("quote not found"):
+            if problem and evidence.start < 0 and problem.message.startswith("quote not found") and not _names_a_cause(problem):
                 from .quotes import quote_help  # where the words are, and what to paste
 
                 problem = replace(problem, message=problem.message + quote_help(evidence.quote, article, articles))
@@ -182,6 +197,14 @@ def locate_quotes(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], l
                 placed.append(evidence)
         problems.extend(_overlaps(placed))
     return articles, problems
+
+
+_CAUSES = ("part of an ellipsis",)
+
+
+def _names_a_cause(problem: Problem) -> bool:
+    """Whether a quote-not-found message already says why, so that no closest passage is needed."""
+    return any(cause in problem.message for cause in _CAUSES)
 
 
 def _overlaps(placed: list[Evidence]) -> list[Problem]:
@@ -221,6 +244,11 @@ def _place(evidence: Evidence, article: Article) -> Problem | None:
 def _near_miss(quote: str, article: Article) -> str:
     """Say how much of the quote does match, to show where it goes wrong."""
     needle = fold_quote(quote)
+    if needle and article.folded.find(needle) >= 0:  # found, but only where it would split an ellipsis
+        return ("; the article has an ellipsis where the quote has a full stop ('.'), and a full stop never matches "
+                "part of an ellipsis ('…' or '...'): end the quote before it, or copy the ellipsis")
+    if _normalisation_mismatch(needle, article):
+        return ""  # kg.quotes names the cause, with where the words are and the text to paste
     low, high = 0, len(needle)
     while low < high:  # longest prefix of the quote found in the article
         mid = (low + high + 1) // 2
@@ -233,3 +261,19 @@ def _near_miss(quote: str, article: Article) -> str:
     at = article.folded.find(needle[:low])
     article_next = article.folded[at + low:at + low + 20]
     return f"; it matches up to {needle[max(0, low - 30):low]!r}, then the article has {article_next!r} where the quote has {needle[low:low + 20]!r}"
+
+
+def _normalisation_mismatch(needle: str, article: Article) -> str | None:
+    """Which Unicode forms differ, when the quote is in the article once both are normalised alike."""
+    if unicodedata.is_normalized("NFC", needle) and unicodedata.is_normalized("NFD", needle):
+        return None  # no letter that has two forms: normalisation cannot be the cause
+    if unicodedata.normalize("NFC", needle) not in unicodedata.normalize("NFC", article.folded):
+        return None
+
+    def form(text: str) -> str:
+        for name in ("NFC", "NFD"):
+            if unicodedata.is_normalized(name, text):
+                return name
+        return "mixed"
+
+    return f"the quote is {form(needle)}, the article {form(article.text)}"

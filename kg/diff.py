@@ -45,9 +45,13 @@ def load_build(spec: str, export: Path = Path("export")):
     path = Path(spec)
     if path.is_dir() or path.is_file():
         return open_store(path)
+    if spec.startswith("-"):
+        # git would read it as one of its options (--output=FILE writes a file)
+        raise KGError(f"{spec!r} is neither an export folder nor a git revision: a revision cannot start with '-' "
+                      f"(to name a folder of that name, write ./{spec})")
     target = f"{spec}:./{(export / NQUADS).as_posix()}"
     try:
-        shown = subprocess.run(["git", "show", target], capture_output=True, check=False, timeout=120)
+        shown = subprocess.run(["git", "show", "--end-of-options", target], capture_output=True, check=False, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise KGError(f"{spec!r} is not an export folder, and git could not be run to read it as a revision: {exc}") from None
     if shown.returncode != 0:

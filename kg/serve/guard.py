@@ -9,8 +9,9 @@ decoded as the SPARQL grammar says) and refused when it
   comment (so that no slip of the tokeniser can let a SERVICE call through),
   or is an update (LOAD, INSERT, ...);
 * names a FROM / FROM NAMED graph that the store does not hold;
-* nests brackets, braces or parentheses deeper than a limit, or chains more
-  operators in one group than a limit (pyoxigraph would crash on either).
+* nests brackets, braces or parentheses deeper than a limit, chains more
+  operators in one group than a limit, or nests both together deeper than a
+  third limit (pyoxigraph would crash on any of them).
 
 The checks work on tokens, not on a full parse, so they are fast enough to
 run on every request; pyoxigraph still parses the query afterwards.
@@ -66,6 +67,13 @@ _PIECE = re.compile(rf"(?P<word>[^\W\d]{_NAME_CHAR}*+)|(?P<number>\d++)|(?P<othe
 OPERATORS = frozenset({"||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^", "!", "UNION",
                        ".", ",", ";", "OPTIONAL", "MINUS", "FILTER", "BIND"})
 MAX_CHAIN = 1000
+# pyoxigraph's parser recurses once per bracket and once per chained operator, and
+# the two add up: 60 levels of brackets each holding 200 '!' is 12,000 levels deep,
+# although each limit alone is kept. So a query is also refused when, at any token,
+# the brackets around it plus every operator before it in each of those brackets
+# exceed this. Measured (tests/test_cli_hardening.py): a level costs pyoxigraph at
+# most about 4 KB of stack, so this many fit a default 8 MB thread with room to spare.
+MAX_NESTING = 1500
 
 UPDATE_KEYWORDS = frozenset(
     {"LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "USING"}
@@ -149,27 +157,40 @@ def refuse_service(text: str) -> None:
                       "or comment; to match a literal that contains it, use e.g. FILTER(REGEX(?text, 'servic[e]', 'i'))")
 
 
-def check_shape(toks, max_depth: int = MAX_DEPTH, max_chain: int = MAX_CHAIN) -> None:
-    """Refuse nesting deeper than ``max_depth`` and operator chains longer than ``max_chain``.
+def check_shape(toks, max_depth: int = MAX_DEPTH, max_chain: int = MAX_CHAIN, max_nesting: int = MAX_NESTING) -> None:
+    """Refuse nesting deeper than ``max_depth``, operator chains longer than
+    ``max_chain``, and both together deeper than ``max_nesting``.
 
-    pyoxigraph parses both recursively and overflows its stack (the process
-    dies) on a few thousand levels or operators. Operators are counted per
-    bracket group: a chain is what pyoxigraph would nest.
+    pyoxigraph parses brackets and operator chains recursively and overflows
+    its stack (the process dies) on a few thousand levels of either or of both
+    combined. Operators are counted per bracket group: a chain is what
+    pyoxigraph would nest; ``nesting`` is the sum over the open groups, plus
+    one per bracket, an upper bound of how deep the parser is at each token.
     """
     chains = [0]
+    nesting = 0
     for kind, value in toks:
         if kind == "open":
             chains.append(0)
+            nesting += 1
             if len(chains) > max_depth + 1:
                 raise Refused(400, "too_deep", f"the query nests brackets more than {max_depth} levels deep")
         elif kind == "close":
             if len(chains) > 1:
-                chains.pop()
+                nesting -= chains.pop() + 1
+            continue
         elif (value if kind == "other" else value.upper() if kind == "word" else None) in OPERATORS:
             chains[-1] += 1
+            nesting += 1
             if chains[-1] > max_chain:
                 raise Refused(400, "too_complex", f"the query chains more than {max_chain} operators (UNION, "
                               "+, &&, / or | in paths, triples, OPTIONAL...) in one group; split it or nest it in brackets")
+        else:
+            continue
+        if nesting > max_nesting:
+            raise Refused(400, "too_complex", f"the query nests operators inside brackets too deeply: more than "
+                          f"{max_nesting} brackets and operators (!, -, +, &&, UNION, triples...) around one term, "
+                          "counting every open bracket and the operators before it in each; flatten it")
 
 
 def check(query: str, graphs: frozenset[str] | set[str], max_depth: int = MAX_DEPTH, base: str = "") -> Checked:
