@@ -1,5 +1,5 @@
 """A provenance-first knowledge graph of the AI race."""
-from .errors import DataError, KGError, Problem
+from kg.errors import DataError, KGError, Problem
 
 __all__ = ["DataError", "KGError", "Problem"]
 __version__ = "0.1.0"

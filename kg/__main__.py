@@ -1,4 +1,4 @@
 """``python -m kg`` is the ``kg`` command."""
-from .cli import main
+from kg.cli.main import main
 
 main()

@@ -8,11 +8,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .compile import Quad, compile_catalog
-from .corpus import Article, locate_quotes, resolve_corpus
-from .errors import DataError
-from .load import Catalog, load_catalog
-from .terms import DEFAULT_BASE
+from kg.curate.article import Article
+from kg.curate.catalog import Catalog
+from kg.curate.corpus import locate_quotes, resolve_corpus
+from kg.curate.load import load_catalog
+from kg.errors import DataError
+from kg.graph.compile import Quad, compile_catalog
+from kg.graph.terms import DEFAULT_BASE
 
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("export")
@@ -80,7 +82,7 @@ def exporters() -> dict:
 
     Every output format registers here; `kg build` writes them all.
     """
-    from .export import html, rdf
+    from kg.export import html, rdf
 
     return {
         "graph.html": html.write_graph_html,
@@ -109,7 +111,7 @@ _FORKED: tuple | None = None
 def write_exports(result: BuildResult, base: str, out: Path) -> list[Path]:
     """Render every export, stage it beside ``out``, then move all into place."""
     global _FORKED
-    from .export.files import commit, stage, staging
+    from kg.export.files import commit, stage, staging
 
     renderers = exporters()
     forked: dict[str, concurrent.futures.Future] = {}
@@ -156,7 +158,7 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _stage_forked(name: str) -> str:
-    from .export.files import stage
+    from kg.export.files import stage
 
     result, base, out = _FORKED
     return stage(out, name, exporters()[name](result, base))

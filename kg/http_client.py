@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from .errors import KGError
+from kg.errors import KGError
 
 USER_AGENT = "ai-race-kg"
 

@@ -20,8 +20,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import KGError
-from .http_client import Client, Unreachable
+from kg.errors import KGError
+from kg.http_client import Client, Unreachable
 
 TOKEN_ENV = "KG_PUSH_TOKEN"
 USER_ENV = "KG_PUSH_USER"
@@ -70,7 +70,7 @@ def _bodies(export: Path, graph: str | None):
     """(target graph or None for the default graph, N-Triples bytes, triple count)."""
     import pyoxigraph
 
-    from .store import open_store
+    from kg.graph.store import open_store
 
     store = open_store(export)
     if graph is not None:

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KGError, did_you_mean
+from kg.errors import KGError, did_you_mean
+from kg.graph.store import prefixes
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 _ERROR_AT = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
@@ -97,10 +98,10 @@ def bound_term(value: str, declared: Iterable[str], actors: Callable[[], dict]) 
     An IRI in <>, a quoted literal (with @lang or ^^type), a number, true or
     false, or a prefixed name with a declared prefix (entity:deepseek,
     kg:Lab) is used as written. Anything else is an actor's name, read as
-    :func:`kg.names.resolve` reads it, and stands for entity:ID. ``actors``
+    :func:`kg.curate.names.resolve` reads it, and stands for entity:ID. ``actors``
     gives the known actors; it is called only when a name needs them.
     """
-    from .names import resolve
+    from kg.curate.names import resolve
 
     written = value.strip()
     pname = _PNAME.fullmatch(written)
@@ -113,7 +114,7 @@ def bound_term(value: str, declared: Iterable[str], actors: Callable[[], dict]) 
 def query_variables(text: str) -> list[str]:
     """The names of the variables the query text mentions (comments and strings
     skipped), in order of first use; empty if the text cannot be tokenised."""
-    from .serve.guard import Refused, tokens
+    from kg.graph.guard import Refused, tokens
 
     found: dict[str, None] = {}
     try:
@@ -130,7 +131,7 @@ def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None 
     """Restrict variables to given values with a trailing VALUES clause.
 
     Each value is read by :func:`bound_term`; ``actors`` returns the known
-    actors by IRI (:func:`kg.profile.entities`) for the values that are
+    actors by IRI (:func:`kg.report.profile.entities`) for the values that are
     names. A variable the query does not use, a name that fits no actor or
     several, and a value that is not a SPARQL term are errors, each naming
     the --bind it comes from.
@@ -209,19 +210,12 @@ def _syntax_error(exc: SyntaxError, text: str, prefixes: dict[str, str]) -> KGEr
     return QuerySyntaxError(text, line, col, message)
 
 
-def prefixes(base: str | None = None) -> dict[str, str]:
-    """The prefixes declared for every query: vocabularies and minted IRIs."""
-    from .terms import DEFAULT_BASE, base_prefixes
-
-    return base_prefixes(base or DEFAULT_BASE)
-
-
 def graph_base(store) -> str:
     """The base IRI a store's graph was built with (``kg build --base``), read off
     one of its sources; the default base if it has none."""
     import pyoxigraph
 
-    from .terms import DEFAULT_BASE, PATHS, PREFIXES
+    from kg.graph.terms import DEFAULT_BASE, PATHS, PREFIXES
 
     articles = store.quads_for_pattern(None, pyoxigraph.NamedNode(PREFIXES["rdf"] + "type"),
                                        pyoxigraph.NamedNode(PREFIXES["kg"] + "Article"), None)
@@ -235,7 +229,7 @@ MAX_DEPTH = 256  # pyoxigraph 0.5 overflows its stack (and the process dies) at 
 def check_depth(text: str, limit: int = MAX_DEPTH) -> None:
     """Refuse a query nested deeper than ``limit`` brackets, or with a chain of
     operators longer than the guard's limit, before pyoxigraph crashes on it."""
-    from .serve.guard import Refused, check_shape, tokens
+    from kg.graph.guard import Refused, check_shape, tokens
 
     try:
         check_shape(tokens(text), limit)
@@ -269,4 +263,3 @@ def check_syntax(text: str, base: str | None = None) -> str:
         return form
     run_local(pyoxigraph.Store(), text, base)
     return form
-

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import urllib.parse
 
-from .errors import KGError
-from .http_client import Client, safe_text
-from .query import check_syntax
+from kg.errors import KGError
+from kg.http_client import Client, safe_text
+from kg.query import check_syntax
 
 ACCEPT = {
     "SELECT": "application/sparql-results+json",
@@ -29,7 +29,7 @@ def run_remote(endpoint: str, text: str, base: str | None = None, timeout: float
 
     The project's prefixes are sent as PREFIX lines.
     """
-    from .store import sparql_prologue
+    from kg.graph.store import sparql_prologue
 
     if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
         raise KGError(f"--endpoint must be an http(s) URL of a SPARQL endpoint, e.g. http://localhost:7878/query, not {endpoint!r}")

@@ -37,6 +37,6 @@ def built(tmp_path_factory, corpus_dir):
 @pytest.fixture(scope="session")
 def store(built):
     """The built graph in pyoxigraph."""
-    from kg.store import open_store
+    from kg.graph.store import open_store
 
     return open_store(built.out)

@@ -63,7 +63,7 @@ def local_rows(store, query: str, union: bool = True) -> list[tuple]:
 def live_kg_serve(export, *options: str):
     """`kg serve` on an ephemeral loopback port; yields its base URL."""
     port = free_port()
-    command = [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--export", str(export),
+    command = [sys.executable, "-c", "from kg.cli.main import main; main()", "serve", "--export", str(export),
                "--port", str(port), "--no-access-log", *options]
     url = f"http://127.0.0.1:{port}"
     with running(command, url + "/health"):

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
-from kg.load import load
-from kg.sources import plain_text_states
+from kg.cli.main import cli
+from kg.curate.load import load
+from kg.curate.sources import plain_text_states
 
 from .conftest import DATA, FIXTURES
 

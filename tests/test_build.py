@@ -17,7 +17,7 @@ def test_build_is_byte_identical(tmp_path, corpus_dir):
 
 
 def test_the_compiled_quads_load_as_an_rdflib_dataset(built):
-    from kg.compile import to_dataset
+    from kg.graph.compile import to_dataset
 
     dataset = to_dataset(built.quads)
     assert len(list(dataset.quads())) == len(built.quads)

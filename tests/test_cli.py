@@ -7,7 +7,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
 
 from .conftest import FIXTURES
 

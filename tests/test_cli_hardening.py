@@ -9,7 +9,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
 
 from .conftest import ROOT
 
@@ -119,7 +119,7 @@ def test_query_nesting_operators_in_brackets_is_refused_not_a_crash(built, extra
 
 
 def test_the_server_guard_refuses_operators_nested_in_brackets():
-    from kg.serve import guard
+    from kg.graph import guard
 
     with pytest.raises(guard.Refused) as info:
         guard.check(_nested("ASK { FILTER(<q>) }"), frozenset())
@@ -181,7 +181,7 @@ def _query_shapes(count: int, seed: int):
     """``count`` queries stacking random wrappers, sized around the guard's limits."""
     import random
 
-    # kg query's limits (kg.query.MAX_DEPTH, kg.serve.guard.MAX_CHAIN and MAX_NESTING), written out so
+    # kg query's limits (kg.query.MAX_DEPTH, kg.graph.guard.MAX_CHAIN and MAX_NESTING), written out so
     # that the shapes stay the same whatever the limits become.
     MAX_DEPTH, MAX_CHAIN, MAX_NESTING = 256, 1000, 1500
     rng = random.Random(seed)

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
 from tests.conftest import DATA
 
 def run(*args):
@@ -189,7 +189,7 @@ def test_show_ambiguous_name(built):
 
 
 def test_conflicts_agree_with_stats(built, corpus_dir):
-    from kg.stats import stats
+    from kg.report.stats import stats
 
     result = run("conflicts", "--data", DATA, "--corpus", corpus_dir, "-f", "json")
     assert result.exit_code == 0
@@ -247,8 +247,8 @@ def test_rank_filters_by_type(built):
 def test_export_graphml_gexf_csv(built, tmp_path):
     import networkx as nx
 
-    from kg.network import entity_graph
-    from kg.store import open_store
+    from kg.graph.store import open_store
+    from kg.report.network import entity_graph
 
     graph = entity_graph(open_store(built.out))
     for fmt, reader in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
@@ -372,9 +372,9 @@ def test_query_csv_quotes_iris_with_commas(built):
 
 def test_a_graph_built_under_another_base_reads_the_same(tmp_path, corpus_dir, built):
     """show and path name sources by their ids whatever base the graph was built with."""
+    from kg.graph.store import open_store
+    from kg.graph.terms import DEFAULT_BASE
     from kg.query import graph_base
-    from kg.store import open_store
-    from kg.terms import DEFAULT_BASE
 
     other = tmp_path / "other"
     assert run("build", "--data", DATA, "--corpus", corpus_dir, "--out", other, "--base", "https://example.org/kg/").exit_code == 0

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from kg.corpus import fold_quote
-from kg.load import load
+from kg.curate.article import fold_quote
+from kg.curate.load import load
 
 from .conftest import DATA
 

@@ -13,7 +13,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
 from tests import disagreement_fixture
 from tests.conftest import DATA
 
@@ -373,9 +373,9 @@ def test_entity_page_has_a_section_on_disagreements(export):
 def test_a_property_joins_a_relation_in_the_ontology_alone(tmp_path, fixture):
     """Declaring kg:partOf a reading of kg:OriginOrControl is enough for the rule to see it."""
     from kg.build import checked_catalog
-    from kg.disagreements import disagreements
-    from kg.load import load
-    from kg.vocab import load_vocabulary, ontology_path
+    from kg.curate.disagreements import disagreements
+    from kg.curate.load import load
+    from kg.curate.vocab import load_vocabulary, ontology_path
 
     data, corpus = fixture
     ontology = tmp_path / "ontology.ttl"
@@ -393,7 +393,7 @@ def test_a_property_joins_a_relation_in_the_ontology_alone(tmp_path, fixture):
 
 def test_shacl_refuses_a_disagreement_with_one_side(fixture):
     from kg.build import check
-    from kg.validate import shacl_violations, union_graph
+    from kg.graph.validate import shacl_violations, union_graph
 
     data, corpus = fixture
     quads = check(data, corpus).quads

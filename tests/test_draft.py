@@ -5,7 +5,7 @@ import hashlib
 
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
 
 OLD = "Quillfeather Labs trained the Wren-2 model on Basalt X9 chips, the lab said.\n"
 NEW = (

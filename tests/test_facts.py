@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.store import sparql_prologue
-from kg.terms import DEFAULT_BASE
+from kg.graph.store import sparql_prologue
+from kg.graph.terms import DEFAULT_BASE
 
 
 def _short(term) -> str | None:

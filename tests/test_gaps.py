@@ -7,8 +7,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
-from kg.gaps import Lexicon, find_mentions
+from kg.cli.main import cli
+from kg.curate.mentions import Lexicon, find_mentions
 
 ALPHA = (
     "Acme Chips Weekly\n"

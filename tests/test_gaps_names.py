@@ -11,8 +11,8 @@ import shutil
 
 from click.testing import CliRunner
 
-from kg.cli import cli
-from kg.gaps import Lexicon, find_mentions
+from kg.cli.main import cli
+from kg.curate.mentions import Lexicon, find_mentions
 
 from .conftest import DATA
 

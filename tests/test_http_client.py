@@ -15,7 +15,7 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
 from kg.http_client import safe_text
 
 from .serve_support import canary

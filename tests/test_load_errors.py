@@ -11,7 +11,7 @@ import os
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
 
 from .conftest import FIXTURES
 

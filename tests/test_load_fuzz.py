@@ -26,8 +26,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from kg.cli import cli
-from kg.vocab import load_vocabulary
+from kg.cli.main import cli
+from kg.curate.vocab import load_vocabulary
 
 from .conftest import FIXTURES
 

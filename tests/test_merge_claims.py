@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from kg.cli import cli
-from kg.load import load
+from kg.cli.main import cli
+from kg.curate.load import load
 
 ARTICLE_A = "Quillfeather Labs trained the Wren-2 model on Basalt X9 chips, the lab said.\n"
 ARTICLE_B = "According to analysts, Wren-2 was trained on Basalt X9 chips in a short run.\n"

@@ -4,9 +4,9 @@ from __future__ import annotations
 import rdflib
 from rdflib.namespace import RDF, RDFS
 
-from kg.compile import _KIND_CLASS, _RANK, T
-from kg.store import sparql_prologue
-from kg.vocab import ontology_path
+from kg.curate.vocab import ontology_path
+from kg.graph.compile import _KIND_CLASS, _RANK, T
+from kg.graph.store import sparql_prologue
 
 ONE_ROW_PER_EVIDENCE = """
 SELECT ?subject ?property ?value ?file ?quote ?start ?end WHERE {

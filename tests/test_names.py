@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
+from kg.curate.names import Entity, resolve
 from kg.errors import KGError
-from kg.names import Entity, resolve
 from kg.query import bind
 from tests.conftest import DATA
 from tests.serve_support import canary, live_kg_serve

@@ -7,8 +7,8 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
-from kg.store import sparql_prologue
+from kg.cli.main import cli
+from kg.graph.store import sparql_prologue
 
 from .serve_support import canary, local_rows, oxigraph_server
 

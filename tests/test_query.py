@@ -4,9 +4,10 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import KGError
-from kg.profile import entities
-from kg.query import QuerySyntaxError, bind, canned_queries, prefixes, query_form, resolve_query, run_local
-from kg.results import Shortener
+from kg.graph.store import prefixes
+from kg.query import QuerySyntaxError, bind, canned_queries, query_form, resolve_query, run_local
+from kg.report.profile import entities
+from kg.report.results import Shortener
 
 CANNED = sorted(canned_queries())
 

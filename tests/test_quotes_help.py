@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import cli
+from kg.cli.main import cli
 
 # Invented articles; the second is stored in NFD, as some tools save text.
 N001 = (

@@ -14,7 +14,7 @@ import shlex
 import click
 import pytest
 
-from kg.cli import cli
+from kg.cli.main import cli
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -9,8 +9,8 @@ import pyoxigraph
 import pytest
 from starlette.testclient import TestClient
 
+from kg.graph.store import sparql_prologue
 from kg.serve.app import create_app
-from kg.store import sparql_prologue
 
 from .serve_support import assert_error
 
@@ -263,7 +263,7 @@ def test_a_worker_that_dies_is_replaced(built):
 
 
 def test_a_hostile_host_header_cannot_change_the_base():
-    from kg.serve.app import endpoint as _endpoint
+    from kg.serve.sparql import endpoint as _endpoint
 
     def request(host: bytes) -> dict:
         return {"type": "http", "scheme": "http", "server": ("127.0.0.1", 8000), "path": "/sparql",

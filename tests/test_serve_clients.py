@@ -8,7 +8,7 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, POST, XML, SPARQLWrapper
 
-from kg.store import sparql_prologue
+from kg.graph.store import sparql_prologue
 
 from .serve_support import live_kg_serve, local_rows
 

@@ -101,7 +101,8 @@ def test_pool_queue_429_503_and_cancelled_waiters(built):
     cancelled waiter gives its place up; the killed worker is replaced."""
     import asyncio
 
-    from kg.serve.worker import Busy, Pool, TimedOut
+    from kg.serve.pool import Pool
+    from kg.serve.worker import Busy, TimedOut
 
     slow = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", "format": "json", "cap": 10}
     quick = {"query": "ASK { ?s ?p ?o }", "format": "json", "cap": 10}

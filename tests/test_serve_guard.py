@@ -5,7 +5,7 @@ import contextlib
 
 import pytest
 
-from kg.serve import guard
+from kg.graph import guard
 
 GRAPHS = {"http://example.org/g1"}
 

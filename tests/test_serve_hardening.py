@@ -188,7 +188,7 @@ def test_past_the_connection_cap_a_new_connection_gets_503(built):
 def test_a_connection_cap_over_the_open_files_limit_is_lowered(built):
     port = free_port()
     command = [sys.executable, "-c", "import resource; resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256)); "
-               "from kg.cli import main; main()", "serve", "--export", str(built.out), "--port", str(port),
+               "from kg.cli.main import main; main()", "serve", "--export", str(built.out), "--port", str(port),
                "--no-access-log", "--processes", "1", "--workers", "1"]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
@@ -206,7 +206,7 @@ def test_a_connection_cap_over_the_open_files_limit_is_lowered(built):
 def test_after_a_kill_9_of_the_server_its_processes_and_workers_die(built):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "serve", "--export",
+    process = subprocess.Popen([sys.executable, "-c", "from kg.cli.main import main; main()", "serve", "--export",
                                 str(built.out), "--port", str(port), "--no-access-log", "--processes", "2",
                                 "--workers", "2", "--timeout", "60"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

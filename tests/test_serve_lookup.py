@@ -7,8 +7,9 @@ import itertools
 import httpx
 import pytest
 
-from kg.serve import guard, lookup
-from kg.serve.results import TooLarge
+from kg.graph import guard
+from kg.report.sparql_results import TooLarge
+from kg.serve import lookup
 from kg.serve.worker import _execute
 
 from .serve_support import live_kg_serve

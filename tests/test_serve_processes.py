@@ -41,7 +41,7 @@ def alive(pid: int) -> bool:
 def test_two_processes_answer_and_stop_together(built):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "serve", "--export", str(built.out),
+    process = subprocess.Popen([sys.executable, "-c", "from kg.cli.main import main; main()", "serve", "--export", str(built.out),
                                 "--port", str(port), "--no-access-log", "--processes", "2", "--workers", "2"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -72,7 +72,7 @@ def test_two_processes_answer_and_stop_together(built):
 
 
 def test_fewer_workers_than_processes_is_a_clean_error(built):
-    result = subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "serve", "--export", str(built.out),
+    result = subprocess.run([sys.executable, "-c", "from kg.cli.main import main; main()", "serve", "--export", str(built.out),
                              "--port", "0", "--processes", "3", "--workers", "2"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "--workers 2 is fewer than --processes 3" in result.stderr and "Traceback" not in result.stderr
@@ -83,7 +83,7 @@ def test_a_port_in_use_is_a_clean_error(built):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "serve", "--export", str(built.out),
+        result = subprocess.run([sys.executable, "-c", "from kg.cli.main import main; main()", "serve", "--export", str(built.out),
                                  "--port", str(port)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Traceback" not in result.stderr
@@ -103,7 +103,7 @@ def group_members(pgid: int) -> list[int]:
 
 
 def start_serve(built, *options):
-    return subprocess.Popen([sys.executable, "-c", "from kg.cli import main; main()", "serve", "--export", str(built.out),
+    return subprocess.Popen([sys.executable, "-c", "from kg.cli.main import main; main()", "serve", "--export", str(built.out),
                              "--port", "0", "--no-access-log", *options], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
 

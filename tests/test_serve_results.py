@@ -6,7 +6,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from kg.serve.results import serialize_small, write_solutions
+from kg.report.sparql_results import serialize_small, write_solutions
 from kg.serve.worker import _execute
 
 TRICKY = ["plain", 'quote " and \\ back', "ctl \x00\x01\x1f\x7f tab\t nl\n cr\r bs\b ff\f",
@@ -81,7 +81,7 @@ def test_xml_answers_are_well_formed_whatever_the_literals(tricky):
     """XML 1.0 cannot hold most control characters at all: they come out as U+FFFD."""
     import xml.etree.ElementTree as ET
 
-    from kg.serve.results import write_triples
+    from kg.report.sparql_results import write_triples
 
     body, _ = write_solutions(tricky.query("SELECT ?o WHERE { ?s ?p ?o }"), "xml", 10_000)
     values = {e.text or "" for e in ET.fromstring(body).iter("{http://www.w3.org/2005/sparql-results#}literal")}

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from kg.cli import cli
+from kg.cli.main import cli
+from kg.graph.store import sparql_prologue
 from kg.query import canned_queries, query_form
-from kg.store import sparql_prologue
 
 from .serve_support import live_kg_serve
 

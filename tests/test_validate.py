@@ -4,8 +4,8 @@ from __future__ import annotations
 import rdflib
 from click.testing import CliRunner
 
-from kg.cli import cli
-from kg.validate import shacl_violations
+from kg.cli.main import cli
+from kg.graph.validate import shacl_violations
 
 from .conftest import DATA, FIXTURES
 

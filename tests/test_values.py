@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.corpus import fold, fold_quote
-from kg.values import BadValue, parse_value
+from kg.curate.article import fold, fold_quote
+from kg.curate.values import BadValue, parse_value
 
 UNITS = {"GB": "u:GB", "TB/s": "u:TBps", "W": "u:W", "TFLOPS": "u:TFLOPS"}
 

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from kg.build import check
-from kg.cli import cli
-from kg.compile import short_hash
+from kg.cli.main import cli
 from kg.errors import KGError
 from kg.export.html import json_for_script, render, script_body, viewer_html
-from kg.layout import force_layout
-from kg.viewer import select, viewer_data
+from kg.export.layout import force_layout
+from kg.export.viewer_data import select, viewer_data
+from kg.graph.terms import short_hash
 
 from .conftest import DATA, FIXTURES
 
@@ -37,7 +37,7 @@ def test_nodes_and_edges_are_the_graphs(built, store):
             ?c a kg:Claim ; kg:value ?v . FILTER(STRSTARTS(STR(?v), "https://w3id.org/ai-race-kg/entity/"))
         }
     """
-    from kg.store import sparql_prologue
+    from kg.graph.store import sparql_prologue
 
     rows = list(store.query(sparql_prologue() + query, use_default_graph_as_union=True))
     assert len(data["edges"]) == int(rows[0][0].value) == len(entity_claims(built.catalog))
@@ -62,13 +62,13 @@ def test_claims_carry_value_rank_reason_and_every_quote(built):
 
 
 def test_disputes_are_marked_from_the_disagreements(built):
-    from kg.disagreements import disagreements
+    from kg.curate.disagreements import disagreements
 
     found = disagreements(built.catalog)
     assert found, "the real data has disagreements"
     data = viewer_data(built.catalog)
     disputed = {c["id"] for c in data["claims"] if c["disputed"]}
-    from kg.compile import short_hash
+    from kg.graph.terms import short_hash
 
     assert disputed == {short_hash(claim.key) for d in found for claim in d.claims}
     assert {n["id"] for n in data["nodes"] if n["disputed"]} == {actor for d in found for actor in d.involves()}
@@ -300,7 +300,7 @@ def test_cli_help_has_examples():
 
 
 def test_every_type_has_its_own_colour_and_none_is_the_dispute_red(built):
-    from kg.viewer import type_styles
+    from kg.export.viewer_data import type_styles
 
     colours = [style["color"] for style in type_styles(built.catalog).values()]
     assert len(set(colours)) == len(colours)

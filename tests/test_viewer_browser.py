@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.build import build
-from kg.layout import footprint, label_lines
+from kg.export.layout import footprint, label_lines
 
 from .chromium import browser, open_viewer  # noqa: F401 - the fixture is used by name
 from .conftest import FIXTURES, ROOT
@@ -37,7 +37,7 @@ GRAPH_COUNTS = """
 
 
 def test_renders_every_node_and_edge(viewer, built, store):
-    from kg.store import sparql_prologue
+    from kg.graph.store import sparql_prologue
 
     entities, relations = (int(term.value) for term in next(iter(store.query(sparql_prologue() + GRAPH_COUNTS, use_default_graph_as_union=True))))
     assert (entities, relations) == (len(built.catalog.entities), len(entity_claims(built.catalog)))
@@ -123,7 +123,7 @@ def test_node_panel_shows_ranks_reasons_and_disputes(viewer, built):
     assert page.text_content("#panel .meta .badge.disputed") == "sources disagree"
     disputed = page.eval_on_selector_all(
         "#panel .claim", "els => els.filter(e => !e.closest('.disagreements') && e.querySelector('.badge.disputed')).length")
-    from kg.disagreements import disagreements
+    from kg.curate.disagreements import disagreements
 
     in_one = {claim.key for d in disagreements(built.catalog) for claim in d.claims}
     assert disputed == sum(1 for c in built.catalog.claims if c.key in in_one and "deepseek-v3" in (c.subject, c.value.lexical))
@@ -149,7 +149,7 @@ def test_source_filter_keeps_only_relations_that_source_states(viewer, built):
         if sid != "a002":
             page.uncheck(f"#sources input[value={sid}]")
     shown = set(page.evaluate("kgViewer.network.body.edgeIndices"))
-    from kg.compile import short_hash
+    from kg.graph.terms import short_hash
 
     expected = {short_hash(c.key) for c in entity_claims(built.catalog) if any(ev.source == "a002" for ev in c.evidence)}
     assert shown == expected

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from kg.layout import LABEL_WIDTH, footprint, force_layout, label_lines, text_width
+from kg.export.layout import LABEL_WIDTH, footprint, force_layout, label_lines, text_width
 
 
 def overlap(a, b) -> float:

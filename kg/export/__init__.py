@@ -1,1 +1,2 @@
-"""Output formats. Each module turns the compiled graph into files."""
+"""Output files: RDF, the viewer's HTML page and its data and layout, and safe file replacement.
+May use graph, curate and kg.errors; never report, serve or cli."""

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..errors import KGError
+from kg.errors import KGError
 
 
 def stage(folder: Path, name: str, content: str | bytes) -> str:

@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import KGError
+from kg.errors import KGError
 
 ASSETS = Path(__file__).resolve().parent / "viewer"
 VIS_VERSION = "vis-9.1.2"
@@ -81,7 +81,7 @@ def _template():
 
 
 def render(data: dict) -> str:
-    """The page for :func:`kg.viewer.viewer_data`'s output."""
+    """The page for :func:`kg.export.viewer_data.viewer_data`'s output."""
     from markupsafe import Markup
 
     scripts = [script_body(vis_script()), script_body((ASSETS / "viewer.js").read_text("utf-8"))]
@@ -103,8 +103,8 @@ def render(data: dict) -> str:
 
 
 def viewer_html(catalog, *, types=(), sources=(), around=None, depth=1, title=None) -> str:
-    """The viewer for ``catalog``, optionally narrowed as :func:`kg.viewer.select` does."""
-    from ..viewer import actor_named, select, viewer_data
+    """The viewer for ``catalog``, optionally narrowed as :func:`kg.export.viewer_data.select` does."""
+    from kg.export.viewer_data import actor_named, select, viewer_data
 
     around = None if around is None else actor_named(around, catalog)  # the title names the id, however it was typed
     chosen = select(catalog, types, sources, around, depth)

@@ -1,6 +1,6 @@
 """Deterministic RDF serialisations: N-Quads, Turtle and JSON-LD.
 
-Each writer takes the sorted, deduplicated quads of :mod:`kg.compile` and
+Each writer takes the sorted, deduplicated quads of :mod:`kg.graph.compile` and
 returns text. Subjects, predicates and objects come out in sorted order, so the
 same graph always gives the same bytes and diffs between builds stay small.
 
@@ -15,8 +15,8 @@ import re
 from json.encoder import encode_basestring as encode_string
 from collections.abc import Iterator, Sequence
 
-from ..compile import Quad, to_nquads
-from ..terms import RDF_TYPE, base_prefixes, unescape
+from kg.graph.compile import Quad, to_nquads
+from kg.graph.terms import RDF_TYPE, base_prefixes, unescape
 
 _LOCAL_NAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 _XSD = "http://www.w3.org/2001/XMLSchema#"

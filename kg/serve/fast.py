@@ -1,7 +1,7 @@
 """A direct ASGI route for SPARQL queries, in front of Starlette.
 
 GET and POST on /sparql are answered here by the same code as the Starlette
-route (:func:`kg.serve.app.answer`: the guard, the dataset checks, the size
+route (:func:`kg.serve.sparql.answer`: the guard, the dataset checks, the size
 cap, the worker pool with its time limit, the row cap), without Starlette's
 middleware stack, router and request objects, which cost more CPU per
 request than the checks themselves. The responses are byte for byte those
@@ -11,8 +11,8 @@ compares them). Everything else (the service description, OPTIONS, pages,
 """
 from __future__ import annotations
 
-from .app import CORS_EXPOSE, answer, internal_error, refusal
-from .guard import Refused
+from kg.graph.guard import Refused
+from kg.serve.sparql import CORS_EXPOSE, answer, internal_error, refusal
 
 PATHS = frozenset({"/sparql", "/sparql/"})
 # What Starlette's CORSMiddleware (allow_origins=["*"], no credentials) adds to a simple response.

@@ -25,9 +25,9 @@ from itertools import islice
 
 import pyoxigraph
 
-from .guard import Checked
-from ..terms import PREFIXES
-from .results import NATIVE, RDF_LANGSTRING, TooLarge, write_boolean, write_rows
+from kg.graph.guard import Checked
+from kg.graph.terms import PREFIXES
+from kg.report.sparql_results import NATIVE, RDF_LANGSTRING, TooLarge, write_boolean, write_rows
 
 # What one lookup may read in the HTTP process before it hands the query to a worker.
 MAX_ROWS = 1000
@@ -307,7 +307,7 @@ def _text(term) -> str:
 
 def _written_whole(body: bytes, fmt: str, cap: int, truncated: bool) -> bool:
     """Whether a worker would have written this result in one piece with pyoxigraph
-    (kg.serve.results.serialize_small), where only the answer's length counts against
+    (kg.report.sparql_results.serialize_small), where only the answer's length counts against
     the byte limit; row by row, the rows' N-Triples lengths count too. A result cut
     at the cap is always written row by row: its rows are more than that piece may hold."""
     return not truncated and fmt in NATIVE and len(body) <= NATIVE[fmt][1] * cap

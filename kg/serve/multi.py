@@ -13,8 +13,8 @@ import signal
 import socket
 import sys
 
-from .http import Limits, protocol
-from .lifeline import die_with_parent
+from kg.serve.http import Limits, protocol
+from kg.serve.lifeline import die_with_parent
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -76,7 +76,7 @@ def serve_processes(app, host: str, port: int, processes: int, workers: int, acc
     try:
         sock = _bind(host, port)
     except OSError as exc:
-        from ..errors import KGError
+        from kg.errors import KGError
 
         raise KGError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; is another server using the port?") from None
     app.state.pool.size = workers // processes + (workers % processes > 0)

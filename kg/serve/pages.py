@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from .. import disagreement_views
-from ..terms import PATHS, PREFIXES
+from kg.graph.terms import PATHS, PREFIXES
+from kg.report import disagreement_views
 
 KG, RDFS, PROV, OA, DCT = PREFIXES["kg"], PREFIXES["rdfs"], PREFIXES["prov"], PREFIXES["oa"], PREFIXES["dct"]
 RDF_TYPE = PREFIXES["rdf"] + "type"

@@ -2,7 +2,7 @@
 
 Each of the corpus's articles is held out in turn, as if it were new: its
 evidence is removed from the data (claims with no other evidence go), and
-`kg.draft.make_draft` drafts it with what the other articles give. The
+`kg.curate.draft.make_draft` drafts it with what the other articles give. The
 draft is then compared with the claims the real data holds for it:
 
 * found: a claim whose quote starts inside the sentence of a candidate with
@@ -26,11 +26,12 @@ import re
 
 import pytest
 
-from kg.corpus import verify_quotes
-from kg.draft import make_draft
-from kg.load import Catalog, Claim, load
-from kg.quotes import read_article_file
-from kg.values import BadValue, parse_value
+from kg.curate.catalog import Catalog, Claim
+from kg.curate.corpus import verify_quotes
+from kg.curate.draft import make_draft
+from kg.curate.load import load
+from kg.curate.quotes import read_article_file
+from kg.curate.values import BadValue, parse_value
 
 from ..conftest import DATA
 

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.query import canned_queries, prefixes, run_local
+from kg.graph.store import prefixes
+from kg.query import canned_queries, run_local
 
 ENTITIES = int(os.environ.get("KG_BENCH_ENTITIES", "100000"))
 RDFLIB_CAP = float(os.environ.get("KG_BENCH_RDFLIB_CAP", "60"))
@@ -76,7 +77,7 @@ def test_canned_queries_pyoxigraph_vs_rdflib(synthetic):
     global _GRAPH
     import rdflib
 
-    from kg.store import open_store
+    from kg.graph.store import open_store
 
     export, quads = synthetic
     started = time.perf_counter()

@@ -152,7 +152,7 @@ def test_throughput_against_rdflib_endpoint_and_oxigraph(bench_export, tmp_path)
     the noise of a shared machine falls on all of them alike; medians are reported."""
     if shutil.which("wrk") is None:
         pytest.skip("wrk is not installed (apt-get install wrk)")
-    from kg.store import open_store
+    from kg.graph.store import open_store
 
     store = open_store(bench_export)
     labels = entity_labels(bench_export)
@@ -220,8 +220,9 @@ def test_the_largest_direct_lookup_holds_the_event_loop_briefly(bench_export):
     """A direct lookup runs in the HTTP process's event loop, so its worst case
     bounds how long /health and every other request can be held up by one:
     MAX_ROWS rows, in each format (best of five)."""
-    from kg.serve import guard, lookup
-    from kg.store import open_store
+    from kg.graph import guard
+    from kg.graph.store import open_store
+    from kg.serve import lookup
 
     store = open_store(bench_export)
     found = lookup.recognise(guard.check(f"SELECT * {{ ?s ?p ?o }} LIMIT {lookup.MAX_ROWS}", frozenset()))

@@ -28,13 +28,13 @@ from pathlib import Path
 import pytest
 
 from kg.build import check
+from kg.curate.catalog import Catalog, Claim, Entity, Evidence, Source
+from kg.curate.model import EntityRecord, SourceRecord
+from kg.curate.values import Value
+from kg.curate.vocab import load_vocabulary
 from kg.export.html import render
-from kg.layout import force_layout
-from kg.load import Catalog, Claim, Entity, Evidence, Source
-from kg.model import EntityRecord, SourceRecord
-from kg.values import Value
-from kg.viewer import viewer_data
-from kg.vocab import load_vocabulary
+from kg.export.layout import force_layout
+from kg.export.viewer_data import viewer_data
 
 from ..chromium import browser, open_viewer  # noqa: F401 - the fixture is used by name
 from ..conftest import ROOT

@@ -1,0 +1,178 @@
+"""`kg query`, `kg conflicts` and `kg show`: asking the graph questions."""
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from kg.cli.options import _base, _fail_cleanly, data_options, emit, export_option, output_options
+from kg.errors import KGError
+from kg.report.results import GRAPH_FORMATS, TABLE_FORMATS
+
+ALL_FORMATS = TABLE_FORMATS + GRAPH_FORMATS
+
+
+@click.command()
+@click.argument("query_text", metavar="QUERY", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the canned queries with what each answers.")
+@export_option
+@click.option("--endpoint", metavar="URL", default=None, help="Run on this remote SPARQL 1.1 endpoint instead of the local export.")
+@click.option("--bind", "bindings", multiple=True, metavar="VAR=VALUE",
+              help="Restrict ?VAR, a variable the query uses, to VALUE: an actor's name, or a SPARQL term "
+                   "(as described above); repeatable.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Seconds a remote endpoint has for the whole answer, from connecting to its last byte.")
+@click.option("--max-response-bytes", type=click.IntRange(1), default=256 * 1024 * 1024, show_default=True,
+              help="Largest answer read from a remote endpoint; a larger one is an error.")
+@click.option("--base", default=None, envvar="KG_BASE", metavar="IRI", help="Base IRI the export was built with.")
+@output_options(*ALL_FORMATS, default=None)
+@_fail_cleanly
+def query(query_text, list_, export, endpoint, bindings, timeout, max_response_bytes, base, fmt, output):
+    """Run a SPARQL query: canned by name, from a .rq file (or - for stdin), or inline.
+
+    The prefixes kg:, entity:, claim:, source:, rdfs:, schema:, prov:, oa:...
+    are declared for you, and the query sees every source's named graph as
+    part of the default graph. SELECT gives table (default), json, csv or tsv
+    in the standard SPARQL results formats; ASK prints true or false and exits
+    0 or 1; CONSTRUCT and DESCRIBE give ttl (default), nt or jsonld.
+
+    --bind VAR=VALUE adds VALUES (?VAR) { (TERM) } to the query. A VALUE
+    that starts with < or a quote (an IRI or a literal), a number, true,
+    false or a prefixed name with a declared prefix (entity:deepseek,
+    kg:Lab) is that SPARQL term, used as written. Any other VALUE names an
+    actor as kg show reads it (an id, a label, an alias or a single word of
+    one, in any case) and stands for entity:ID; a name that fits several
+    actors or none lists the candidates. Names are looked up in the local
+    export (--export), with --endpoint too. Binding a variable the query
+    does not use is an error.
+
+    \b
+    Examples:
+      kg query --list
+      kg query trained-on
+      kg query mentions --bind actor=deepseek --format csv
+      kg query mentions --bind actor=Nadella
+      kg query 'SELECT ?model ?chip { ?model kg:trainedOn ?chip }'
+      kg query my-question.rq --format json
+      kg query - < my-question.rq
+      kg query 'ASK { entity:deepseek-v3 kg:trainedOn entity:nvidia-h800 }'
+      kg query trained-on --endpoint http://localhost:7878/query
+    """
+    from kg import query as q
+    from kg.report.results import Rows, render_rows, render_sparql
+
+    if list_:
+        if fmt not in (None, *TABLE_FORMATS):
+            raise KGError(f"--list gives table, json, csv or tsv, not {fmt}")
+        rows = Rows(["name", "description"], [[c.name, c.description] for c in q.canned_queries().values()])
+        emit(render_rows(rows, fmt or "table"), output)
+        return
+    if not query_text:
+        raise click.UsageError("give a QUERY (a canned name, a .rq file, SPARQL text or - for stdin), or --list")
+    text = q.read_stdin() if query_text == "-" else q.resolve_query(query_text)[0]
+    from kg.graph.store import open_store
+    from kg.report.profile import entities
+
+    # The export is read once, and with --endpoint only to look up the actors --bind names.
+    store = functools.cache(lambda: open_store(export))
+    text = q.bind(text, _parse_bindings(bindings), lambda: entities(store()), base)
+    if endpoint:
+        from kg.remote_query import run_remote
+
+        result = run_remote(endpoint, text, base, timeout, max_response_bytes)
+    else:
+        result = q.run_local(store(), text, base)
+    try:
+        rendered, answer = render_sparql(result, fmt, q.prefixes(base))
+    except (OSError, RuntimeError, ValueError) as exc:  # raised lazily while the solutions are read
+        raise KGError(f"the query failed: {exc}") from None
+    emit(rendered, output)
+    if answer is False:
+        sys.exit(1)
+
+
+def _parse_bindings(bindings: tuple[str, ...]) -> dict[str, str]:
+    parsed = {}
+    for item in bindings:
+        name, sep, value = item.partition("=")
+        if not sep or not name or not value:
+            raise KGError(f"--bind {item!r}: write VAR=VALUE, e.g. --bind actor=deepseek")
+        parsed[name.lstrip("?")] = value
+    return parsed
+
+
+@click.command()
+@data_options
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(("value", "correction", "characterisation", "specificity", "declared")),
+              help="Only disagreements of this kind; repeatable.")
+@click.option("--subject", metavar="NAME", default=None,
+              help="Only disagreements that involve this actor, named as kg show reads names.")
+@click.option("--source", metavar="ID", default=None, help="Only disagreements in which this source backs a side.")
+@output_options()
+@_fail_cleanly
+def conflicts(data, corpus, base, kinds, subject, source, fmt, output):
+    """Every point on which the sources disagree, side by side with their words.
+
+    Each disagreement has a kind, found by its rule:
+
+    \b
+      value             a single-valued property (cost, date...) given different
+                        values; a bound such as "less than" is part of the value,
+                        "around" is not
+      correction        a deprecated claim against the other sources' claims on
+                        the same subject and property, with the curator's reason
+      characterisation  the same two actors linked by properties that
+                        ontology.ttl declares readings of one relation (kg:readingOf)
+      specificity       a vaguer actor against a more precise one (the data's
+                        broader field): GPT-4 against GPT-4o
+      declared          claims the curator groups under a topic (disagreements:
+                        in the data)
+
+    Each side shows how many sources back it, and each claim on it its value,
+    qualifiers, rank and reason, and every source with its quote.
+
+    \b
+    Examples:
+      kg conflicts
+      kg conflicts --kind correction --kind declared
+      kg conflicts --subject deepseek --source a003
+      kg conflicts --format csv -o conflicts.csv
+      kg conflicts --format json | jq '.[].topic'
+    """
+    from kg.build import checked_catalog
+    from kg.report.conflicts import conflict_report, conflict_rows, conflict_text
+    from kg.report.results import render_records
+
+    _base(base)  # a bad --base is an error here too, though the report needs no IRIs
+    report = conflict_report(checked_catalog(data, corpus)[0], kinds, subject, source)
+    emit(render_records(report, fmt, conflict_text, conflict_rows), output)
+
+
+@click.command()
+@click.argument("entity")
+@export_option
+@output_options()
+@_fail_cleanly
+def show(entity, export, fmt, output):
+    """An actor's profile: names, type, and every claim with its quotes.
+
+    ENTITY is an id, a label or an alias, in any case, or a single word of
+    one: "Nadella" finds Satya Nadella. A name that fits several actors, or
+    none, is an error that lists the candidates. Claims are grouped by
+    property, followed by the claims of other actors that point at it and
+    the statements made about it; each comes with its rank and the source
+    and quote behind it.
+
+    \b
+    Examples:
+      kg show deepseek
+      kg show "Liang WenFeng"
+      kg show nadella
+      kg show H800 --format json
+    """
+    from kg.graph.store import open_store
+    from kg.report.profile import profile, profile_rows, profile_text
+    from kg.report.results import render_records
+
+    emit(render_records(profile(open_store(export), entity), fmt, profile_text, profile_rows), output)

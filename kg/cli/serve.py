@@ -1,0 +1,140 @@
+"""``kg serve`` and ``kg push``: the graph over HTTP."""
+from __future__ import annotations
+
+import os
+
+import click
+
+from kg.cli.options import _base, _fail_cleanly, export_option
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@click.command()
+@export_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind; 0.0.0.0 exposes the server to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="TCP port (0 picks a free one).")
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, help="Time limit per query, in seconds.")
+@click.option("--processes", type=click.IntRange(1, 64), default=None,
+              help="HTTP server processes sharing the port; each answers direct lookups itself and queues for its own "
+                   "share of the workers.  [default: one per CPU core, at most 4 (and at most --workers)]")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Query worker processes in all, each holding a copy of the graph, shared out among the "
+                   "processes.  [default: 2 per HTTP process]")
+@click.option("--queue", type=click.IntRange(0, 10_000), default=32, show_default=True, help="Queries that may wait for a worker before 429.")
+@click.option("--row-limit", type=click.IntRange(1), default=10_000, show_default=True, help="Rows (or triples) per result; more are cut and flagged.")
+@click.option("--max-query-bytes", type=click.IntRange(1), default=64 * 1024, show_default=True, help="Largest query or request body (413 above).")
+@click.option("--max-result-bytes", type=click.IntRange(1), default=64 * 1024 * 1024, show_default=True,
+              help="Largest answer to a query (507 above).")
+@click.option("--worker-memory", type=click.IntRange(0), default=1024, show_default=True, metavar="MB",
+              help="Memory a query may use beyond the loaded graph; a query that needs more fails alone (0: no cap).")
+@click.option("--direct-lookups/--no-direct-lookups", default=True, show_default=True,
+              help="Answer queries that are one triple pattern (a label, an IRI's triples) by an index lookup in the "
+                   "HTTP processes, each of which then holds a copy of the graph; all other queries run in the workers.")
+@click.option("--base", default=None, envvar="KG_BASE", show_envvar=True, metavar="IRI",
+              help="Base IRI of the graph; IRIs under it resolve to pages here. [default: https://w3id.org/ai-race-kg/]")
+@click.option("--max-header-bytes", type=click.IntRange(1024), default=64 * 1024, show_default=True,
+              help="Largest request line plus headers, a GET query's URL included (431 above).")
+@click.option("--header-timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True,
+              help="Seconds a client has to send a request's line and headers, from connecting or from the previous "
+                   "response (408, or closed if nothing came).")
+@click.option("--keep-alive", type=click.FloatRange(0.1, 3600), default=5.0, show_default=True,
+              help="Seconds an idle connection stays open after a response.")
+@click.option("--max-connections", type=click.IntRange(1), default=1000, show_default=True,
+              help="Open connections per HTTP process; more are answered 503 (lowered to fit the open-files limit).")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log every request on stderr.")
+@_fail_cleanly
+def serve(export, host, port, timeout, workers, processes, queue, row_limit, max_query_bytes, max_result_bytes,
+          worker_memory, direct_lookups, base, max_header_bytes, header_timeout, keep_alive, max_connections, access_log):
+    """Serve the graph: a read-only SPARQL endpoint and linked-data pages.
+
+    SPARQL 1.1 Protocol at /sparql (GET, POST form, POST
+    application/sparql-query), a service description on GET /sparql, a page
+    per entity (/entity/ID: HTML, Turtle or JSON-LD by Accept), the viewer
+    (export/graph.html) and a query page at /, and /health. Updates, SERVICE,
+    LOAD and FROM outside the store are refused. A query that is one triple
+    pattern is answered by a direct index lookup (at most 1,000 rows, else a
+    worker runs it); every other query runs in a worker under the time limit.
+
+    \b
+    Examples:
+      kg serve
+      kg serve --port 8080 --timeout 5 --workers 4
+      kg serve --processes 1 --workers 1 --no-direct-lookups   # the least memory: one copy of the graph
+      kg serve --host 0.0.0.0 --max-connections 500 --header-timeout 5
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' localhost:8000/sparql
+    """
+    from kg.errors import KGError
+    from kg.graph.store import check_nquads, open_store
+    from kg.serve.app import create_app
+    from kg.serve.http import Limits
+    from kg.serve.multi import serve_processes
+
+    if processes is None:
+        processes = min(usable_cores(), 4, workers or 4)
+    workers = workers or 2 * processes
+    if workers < processes:
+        raise KGError(f"--workers {workers} is fewer than --processes {processes}: each process needs a worker")
+    # Loaded (or checked) here, so that a missing or corrupt kg.nq is a clean error before anything
+    # starts; the HTTP processes forked later start from this copy for the direct lookups.
+    click.echo(f"Loading {export}/kg.nq", err=True)
+    store = open_store(export) if direct_lookups else check_nquads(export)
+    app = create_app(export, store=store, base=_base(base), timeout=timeout, workers=workers, queue=queue,
+                     row_limit=row_limit, max_query_bytes=max_query_bytes,
+                     max_result_bytes=max_result_bytes, worker_memory_mb=worker_memory,
+                     direct_lookups=direct_lookups)
+
+    limits = Limits(max_head_bytes=max_header_bytes, head_timeout=header_timeout, max_connections=max_connections)
+
+    def started(bound_port: int, fitted: Limits) -> None:
+        click.echo(f"Serving {export}/ on http://{host}:{bound_port}/ (SPARQL at /sparql) from {processes} "
+                   f"process{'es' if processes > 1 else ''} and {workers} query workers; Ctrl-C stops", err=True)
+        if fitted.max_connections < max_connections:
+            click.echo(f"At most {fitted.max_connections} connections per process, not {max_connections}: the "
+                       "open-files limit is lower (raise it with ulimit -n)", err=True)
+
+    serve_processes(app, host, port, processes, workers, access_log, started, limits, keep_alive)
+
+
+@click.command()
+@export_option
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The store's Graph Store Protocol URL, e.g. http://localhost:7878/store (Oxigraph), "
+                   "http://localhost:3030/ds/data (Fuseki).")
+@click.option("--graph", default=None, metavar="IRI", help="Put everything into this one named graph instead of "
+              "the default graph plus one graph per source.")
+@click.option("--replace", is_flag=True, help="Replace each graph (PUT) instead of adding to it (POST); a re-push is idempotent.")
+@click.option("--auth", type=click.Choice(["none", "basic", "bearer"]), default="none", show_default=True,
+              help="Authentication. Secrets come from the environment only: KG_PUSH_TOKEN (bearer), "
+                   "KG_PUSH_USER and KG_PUSH_PASSWORD (basic).")
+@click.option("--timeout", type=click.FloatRange(1), default=300.0, show_default=True,
+              help="Seconds each request (one per graph) has in all, from connecting to the last byte of the answer.")
+@click.option("--max-response-bytes", type=click.IntRange(1), default=1024 * 1024, show_default=True,
+              help="Largest answer read from the store; a larger one is an error.")
+@_fail_cleanly
+def push(export, endpoint, graph, replace, auth, timeout, max_response_bytes):
+    """Send the built graph to a SPARQL 1.1 Graph Store Protocol store.
+
+    Works with Apache Jena Fuseki, GraphDB, Virtuoso, Amazon Neptune and
+    Oxigraph server. The default graph and each source's named graph are
+    sent as they are in export/kg.nq.
+
+    \b
+    Examples:
+      kg push --endpoint http://localhost:7878/store --replace
+      KG_PUSH_USER=admin KG_PUSH_PASSWORD=... kg push --endpoint http://localhost:3030/kg/data --auth basic
+      kg push --endpoint http://localhost:7878/store --graph https://example.org/ai-race --replace
+    """
+    from kg.push import push as run_push
+
+    result = run_push(export, endpoint, graph=graph, replace=replace, auth=auth, timeout=timeout,
+                      max_response_bytes=max_response_bytes)
+    for name, count in result.graphs:
+        click.echo(f"{result.method} {name}: {count} triples", err=True)
+    click.echo(f"Pushed {result.triples} triples in {len(result.graphs)} graphs to {endpoint}", err=True)
