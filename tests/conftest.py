@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,15 @@ def _corpus() -> Path:
     if not path.is_dir():
         pytest.exit(f"corpus not found at {path}; set KG_CORPUS", returncode=2)
     return path
+
+
+def writable_copy(source: Path, target: Path) -> Path:
+    """A copy that the test may change, whatever the source's permissions: the
+    shared corpus has no write bits, and only root ignores that."""
+    shutil.copytree(source, target, copy_function=shutil.copyfile)
+    for folder in [target, *(path for path in target.rglob("*") if path.is_dir())]:
+        folder.chmod(0o755)
+    return target
 
 
 @pytest.fixture(scope="session")

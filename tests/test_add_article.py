@@ -12,7 +12,7 @@ from kg.cli.main import cli
 from kg.curate.load import load
 from kg.curate.sources import plain_text_states
 
-from .conftest import DATA, FIXTURES
+from .conftest import DATA, FIXTURES, writable_copy
 
 ARTICLE = FIXTURES / "article"
 FIRST = "Quillfeather Labs trained the Wren-2 model on Basalt X9 chips, the lab said.\n"
@@ -182,7 +182,7 @@ def _edit_draft(draft: Path, target: Path) -> None:
 
 def test_the_walkthrough_end_to_end(tmp_path, corpus_dir, monkeypatch):
     shutil.copytree(DATA, tmp_path / "data")
-    shutil.copytree(corpus_dir, tmp_path / "corpus")
+    writable_copy(corpus_dir, tmp_path / "corpus")
     (tmp_path / "tests" / "fixtures" / "article").mkdir(parents=True)
     shutil.copy(ARTICLE / "ledger.txt", tmp_path / "tests" / "fixtures" / "article" / "ledger.txt")
     monkeypatch.chdir(tmp_path)

@@ -7,14 +7,13 @@ into a name, and "Last week, ..." does not make "Last" one either.
 from __future__ import annotations
 
 import json
-import shutil
 
 from click.testing import CliRunner
 
 from kg.cli.main import cli
 from kg.curate.mentions import Lexicon, find_mentions
 
-from .conftest import DATA
+from .conftest import DATA, writable_copy
 
 WSJ = (
     "Meta steps up\n"
@@ -80,7 +79,7 @@ def test_function_words_in_headings_are_not_names():
 def test_the_real_corpus_with_such_an_article_added_lists_only_its_names(tmp_path, corpus_dir):
     """The five articles leave what they left before (README lists it); the new one adds only names."""
     corpus = tmp_path / "corpus"
-    shutil.copytree(corpus_dir, corpus)
+    writable_copy(corpus_dir, corpus)
     (corpus / "005_fixture.txt").write_text(WSJ, encoding="utf-8")
 
     def run(folder):

@@ -36,6 +36,9 @@ _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # prefixed name's local part may hold the escapes \# \' \" and %hh, and a number
 # may have an exponent (1e5). Every quantifier is possessive or unambiguous, so a
 # query is tokenised in time linear in its length.
+# Strings use plain repetition: the branches inside them cannot match the same
+# character, so nothing backtracks far, and Python 3.11.2 (Debian's) mismatches
+# a possessive repetition of alternatives.
 _NAME_CHAR = r"[\w\-\u00b7\u0300-\u036f\u203f-\u2040]"
 _PLX = r"""%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?\#@%]"""
 _LOCAL = rf"(?:[\w:]|{_PLX})(?:{_NAME_CHAR}|[.:]|{_PLX})*+"
@@ -44,8 +47,8 @@ _TOKEN = re.compile(
     r"""
     \s*+(?:
     (?P<comment>\#[^\n\r]*+)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*+'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*+\"\"\"
-              |'(?:[^'\\\n\r]|\\.)*+'|"(?:[^"\\\n\r]|\\.)*+")
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*+>)
   | (?P<var>[?$]NAMECHAR*+)
   | (?P<lang>@[A-Za-z]++(?:-[A-Za-z0-9]++)*+)
