@@ -100,9 +100,13 @@ class Response:
     def location(self) -> str:
         return safe_text(self.headers.get("Location", ""))
 
-    def detail(self, limit: int = 300) -> str:
-        """The start of the body as one line of terminal-safe text ('' if empty)."""
-        return safe_text(self.body[: limit * 4].decode("utf-8", "replace"), limit)
+    def detail(self, limit: int | None = None) -> str:
+        """The body's text as one line of terminal-safe text ('' if empty): the
+        words of an HTML error page, not its markup, and by default all of them
+        (the body was read under the size cap)."""
+        from .error_text import error_text
+
+        return error_text(self.body, self.headers.get("Content-Type", ""), limit)
 
 
 def _reason(exc: BaseException) -> str:
@@ -125,8 +129,10 @@ class Client:
     Use it as a context manager; it closes its connections at the end.
     """
 
-    def __init__(self, who: str, timeout: float, max_bytes: int, headers: dict[str, str] | None = None):
+    def __init__(self, who: str, timeout: float, max_bytes: int, headers: dict[str, str] | None = None,
+                 auth: httpx.Auth | None = None):
         self.who, self.timeout, self.max_bytes = who, timeout, max_bytes
+        self._auth = auth  # e.g. httpx.DigestAuth, which answers the server's challenge (kg.login)
         self._headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **(headers or {})}
         self._runner: asyncio.Runner | None = None
         self._client: httpx.AsyncClient | None = None
@@ -134,7 +140,7 @@ class Client:
     def __enter__(self) -> Client:
         try:
             self._client = httpx.AsyncClient(headers=self._headers, follow_redirects=False,
-                                             timeout=httpx.Timeout(self.timeout))
+                                             timeout=httpx.Timeout(self.timeout), auth=self._auth)
         except UnicodeEncodeError:
             raise KGError(f"cannot send a request to {self.who}: a header value (the credentials in the "
                           "environment?) is not ASCII text") from None
