@@ -37,7 +37,8 @@ def query(query_text, list_, export, endpoint, bindings, timeout, max_response_b
     in the standard SPARQL results formats; ASK prints true or false and exits
     0 or 1; CONSTRUCT and DESCRIBE give ttl (default), nt or jsonld.
 
-    --bind VAR=VALUE adds VALUES (?VAR) { (TERM) } to the query. A VALUE
+    --bind VAR=VALUE puts VALUES (?VAR) { (TERM) } at the start of the
+    query's WHERE clause, so that every store reads it alike. A VALUE
     that starts with < or a quote (an IRI or a literal), a number, true,
     false or a prefixed name with a declared prefix (entity:deepseek,
     kg:Lab) is that SPARQL term, used as written. Any other VALUE names an

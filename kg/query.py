@@ -127,7 +127,13 @@ def query_variables(text: str) -> list[str]:
 
 def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None = None,
          base: str | None = None) -> str:
-    """Restrict variables to given values with a trailing VALUES clause.
+    """Restrict variables to given values with a VALUES clause at the start of
+    the query's WHERE clause.
+
+    Inside the group, the values are joined with the patterns before any
+    grouping, DISTINCT or ORDER BY, and every store reads them so; a VALUES
+    after the query is read differently by some stores (Virtuoso gave rows
+    for other actors).
 
     Each value is read by :func:`bound_term`; ``actors`` returns the known
     actors by IRI (:func:`kg.profile.entities`) for the values that are
@@ -155,7 +161,41 @@ def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None 
         _check_term(where, term, text, base)
         names.append(f"?{name}")
         terms.append(term)
-    return f"{text.rstrip()}\nVALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}\n"
+    start = where_group_start(text)
+    # on the line of the brace, so that the query's own lines keep their numbers in errors
+    return f"{text[:start]} VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}{text[start:]}"
+
+
+def where_group_start(text: str) -> int:
+    """The offset just after the ``{`` that opens the query's WHERE clause (the
+    outermost group pattern; for CONSTRUCT, the group after the template)."""
+    from .serve.guard import _TOKEN
+
+    depth, form, where, template = 0, None, False, False
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "quote":
+            break  # an unclosed string: the parser reports it
+        value = match.group(kind)
+        if kind == "name" and depth == 0:
+            word = value.upper()
+            if form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                form = word
+            elif word == "WHERE":
+                where = True
+        if kind == "open":
+            if value == "{" and depth == 0:
+                if form == "CONSTRUCT" and not where:
+                    template = True  # the template: VALUES has no place there
+                else:
+                    if form == "CONSTRUCT" and not template:
+                        raise KGError("--bind cannot go into the short form CONSTRUCT WHERE { ... }; "
+                                      "write CONSTRUCT { ... } WHERE { ... }")
+                    return match.end()
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+    raise KGError("--bind needs a query with a WHERE clause { ... } to put its VALUES in")
 
 
 def _no_actors() -> dict:
