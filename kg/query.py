@@ -144,6 +144,7 @@ def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None 
     if not bindings:
         return text
     used = query_variables(text)
+    computed = _computed_variables(text)
     declared = set(prefixes(base)) | {m.group(1) for m in _DECLARED.finditer(text[:_PROLOGUE.match(text).end()])}
     known = functools.cache(actors or _no_actors)  # read the actors once, and only for a name
     names, terms = [], []
@@ -154,6 +155,10 @@ def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None 
         if used and name not in used:
             listed = ", ".join(f"?{v}" for v in used)
             raise KGError(f"{where}: the query does not use ?{name}; its variables are {listed}")
+        if name in computed:  # VALUES in the group would clash with the BIND or AS that sets it
+            listed = ", ".join(f"?{v}" for v in used if v not in computed)
+            raise KGError(f"{where}: the query computes ?{name} with AS, so it cannot be bound; bind one of the "
+                          f"variables its patterns match: {listed}")
         try:
             term = bound_term(value, declared, known)
         except KGError as exc:
@@ -196,6 +201,21 @@ def where_group_start(text: str) -> int:
         elif kind == "close":
             depth -= 1
     raise KGError("--bind needs a query with a WHERE clause { ... } to put its VALUES in")
+
+
+def _computed_variables(text: str) -> set[str]:
+    """The variables the query sets with ``AS ?x`` (BIND, or an expression it selects)."""
+    from .serve.guard import Refused, tokens
+
+    found, previous = set(), ""
+    try:
+        for kind, token in tokens(text):
+            if kind == "var" and previous.upper() == "AS":
+                found.add(token[1:])
+            previous = token
+    except Refused:
+        return set()
+    return found
 
 
 def _no_actors() -> dict:
