@@ -84,7 +84,7 @@ def _count(payload: bytes, form: str, endpoint: str) -> int | None:
     result = _parse(payload, form, endpoint)
     if form in ("CONSTRUCT", "DESCRIBE"):
         return len(result)
-    if isinstance(result, bool):
+    if form == "ASK":
         return None
     return sum(1 for _ in result)
 
