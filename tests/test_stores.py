@@ -8,7 +8,10 @@ Every canned query must give the same rows there as ``kg query`` gives here.
 """
 from __future__ import annotations
 
+import contextlib
+import http.server
 import re
+import threading
 
 import pytest
 from click.testing import CliRunner
@@ -258,3 +261,50 @@ def test_error_pages_are_read_as_text():
     assert error_text(page, "text/html") == ("HTTP/1.1 500 Request Failed " + "x" * 400
                                              + " \\x1b[2J the end & more")
     assert error_text(b"plain \x1b[31m words", "text/plain") == "plain \\x1b[31m words"
+
+
+@contextlib.contextmanager
+def answering(rows: int, server: str):
+    """A SPARQL endpoint on loopback that answers every query with ``rows`` rows
+    and the given Server header, as a store at its row limit does."""
+    bindings = ",".join('{"n":{"type":"literal","value":"%d"}}' % i for i in range(rows))
+    body = ('{"head":{"vars":["n"]},"results":{"bindings":[%s]}}' % bindings).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def version_string(self):
+            return server
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/sparql"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.mark.parametrize(("rows", "server", "cut"), [(10000, "Virtuoso/07.20.3229 (Linux)", True),
+                                                     (9999, "Virtuoso/07.20.3229 (Linux)", False),
+                                                     (10000, "Other/1.0", False)])
+def test_an_answer_at_virtuosos_default_limit_is_an_error(rows, server, cut):
+    with answering(rows, server) as url:
+        result = run("query", "SELECT ?n { ?s ?p ?n }", "--endpoint", url, "--format", "tsv")
+    assert result.stdout.count("\n") == 1 + rows
+    if cut:
+        assert (result.exit_code, result.stderr) == (
+            1, f"Error: the SPARQL endpoint {url} sent only the first 10,000 rows of the answer (Virtuoso's default "
+               "limit of 10,000 rows); the rest is missing: narrow the query, page it with LIMIT and OFFSET, or raise "
+               "the store's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)\n")
+    else:
+        assert (result.exit_code, result.stderr) == (0, "")
