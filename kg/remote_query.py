@@ -75,12 +75,13 @@ def run_remote(endpoint: str, text: str, base: str | None = None, timeout: float
     if cap:
         raise Truncated(f"the SPARQL endpoint {endpoint} sent only the first {cap} of the answer ({_why(response)}); "
                         "the rest is missing: narrow the query, page it with LIMIT and OFFSET, or raise the "
-                        "store's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)", _parse(response.body, form, endpoint))
+                        "store's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)", result)
     return result
 
 
 def _count(payload: bytes, form: str, endpoint: str) -> int | None:
-    """How many rows (or triples) the answer holds; None for ASK."""
+    """How many rows (or triples) the answer holds; None for ASK. It reads a
+    parse of its own: the caller's solutions can be read only once."""
     result = _parse(payload, form, endpoint)
     if form in ("CONSTRUCT", "DESCRIBE"):
         return len(result)

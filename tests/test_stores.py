@@ -113,6 +113,9 @@ def test_default_graph_option_is_checked(built, store):
     taken = push(built, "http://127.0.0.1:9/store", "--default-graph", source_graph)
     assert (taken.exit_code, taken.stderr) == (1, f"Error: --default-graph {source_graph} is the graph of a source; "
                                                    "choose another IRI\n")
+    relative = push(built, "http://127.0.0.1:9/store", "--default-graph", "default")
+    assert (relative.exit_code, relative.stderr) == (1, "Error: --default-graph must be an absolute IRI such as "
+                                                         "https://example.org/kg/default, not 'default'\n")
     both = push(built, "http://127.0.0.1:9/store", "--default-graph", DEFAULT_GRAPH, "--graph", "urn:x")
     assert (both.exit_code, both.stderr) == (1, "Error: --graph puts everything in one graph; --default-graph "
                                                 "does not go with it\n")
