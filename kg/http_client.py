@@ -11,7 +11,7 @@ A remote server is not trusted. Every request here has:
   and data never go to an address the user did not give;
 - clean errors: anything the connection or the server does wrong becomes a
   :class:`KGError`, and whatever text of the server's reaches a message is
-  made safe for a terminal first (:func:`safe_text`).
+  made safe for a terminal first (:func:`kg.error_text.safe_text`).
 
 It uses httpx, asynchronously under the hood, because only a cancellable
 request gets a total deadline; :class:`Client` keeps one event loop and one
@@ -20,10 +20,11 @@ connection pool for all the requests of a command.
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import dataclass
 
 import httpx
+
+from kg.error_text import error_text, safe_text
 
 from kg.errors import KGError
 
@@ -54,25 +55,6 @@ class BadAnswer(KGError):
     """The server's bytes are not an HTTP/1.1 answer (or not a complete one)."""
 
 
-_ESCAPE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
-
-
-def _escaped(match: re.Match) -> str:
-    char = match.group()
-    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-
-
-def safe_text(text: str, limit: int | None = 300) -> str:
-    """``text`` from a server, fit to print on a terminal: control characters
-    (escape sequences, carriage returns, bidi overrides) are shown as ``\\xNN``
-    or ``\\uNNNN`` instead of being obeyed, runs of spaces and newlines become
-    one space, and at most ``limit`` characters are kept."""
-    text = re.sub(r"[ \t\r\n]+", " ", text).strip()
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 3] + "..."
-    return _ESCAPE.sub(_escaped, text)
-
-
 @dataclass(frozen=True)
 class Response:
     """A complete answer of at most the size cap; every status is returned, not raised."""
@@ -100,9 +82,11 @@ class Response:
     def location(self) -> str:
         return safe_text(self.headers.get("Location", ""))
 
-    def detail(self, limit: int = 300) -> str:
-        """The start of the body as one line of terminal-safe text ('' if empty)."""
-        return safe_text(self.body[: limit * 4].decode("utf-8", "replace"), limit)
+    def detail(self, limit: int | None = None) -> str:
+        """The body's text as one line of terminal-safe text ('' if empty): the
+        words of an HTML error page, not its markup, and by default all of them
+        (the body was read under the size cap)."""
+        return error_text(self.body, self.headers.get("Content-Type", ""), limit)
 
 
 def _reason(exc: BaseException) -> str:
@@ -125,8 +109,10 @@ class Client:
     Use it as a context manager; it closes its connections at the end.
     """
 
-    def __init__(self, who: str, timeout: float, max_bytes: int, headers: dict[str, str] | None = None):
+    def __init__(self, who: str, timeout: float, max_bytes: int, headers: dict[str, str] | None = None,
+                 auth: httpx.Auth | None = None):
         self.who, self.timeout, self.max_bytes = who, timeout, max_bytes
+        self._auth = auth  # e.g. httpx.DigestAuth, which answers the server's challenge (kg.login)
         self._headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **(headers or {})}
         self._runner: asyncio.Runner | None = None
         self._client: httpx.AsyncClient | None = None
@@ -134,7 +120,7 @@ class Client:
     def __enter__(self) -> Client:
         try:
             self._client = httpx.AsyncClient(headers=self._headers, follow_redirects=False,
-                                             timeout=httpx.Timeout(self.timeout))
+                                             timeout=httpx.Timeout(self.timeout), auth=self._auth)
         except UnicodeEncodeError:
             raise KGError(f"cannot send a request to {self.who}: a header value (the credentials in the "
                           "environment?) is not ASCII text") from None

@@ -9,23 +9,27 @@ design accepts (Fuseki, GraphDB, Virtuoso, Neptune, Oxigraph).
 Requests go through kg.http_client: each has a total deadline, the store's
 answer a size cap, and a redirect is an error, never followed.
 
-Credentials come from the environment only, never from the command line:
-``KG_PUSH_TOKEN`` for bearer, ``KG_PUSH_USER`` and ``KG_PUSH_PASSWORD`` for basic.
+Credentials come from the environment only, never from the command line
+(kg.login): ``KG_PUSH_TOKEN`` for bearer, ``KG_PUSH_USER`` and
+``KG_PUSH_PASSWORD`` for basic and digest.
+
+Some stores (Virtuoso's Graph Store endpoint) refuse the default graph:
+``default_graph=IRI`` stores it in that named graph instead, next to the
+sources' graphs. The canned queries still answer where the store's default
+graph is the union of its graphs (Virtuoso's is; Oxigraph's with
+``--union-default-graph``), since they read claims from the default graph and
+evidence with ``GRAPH ?g``.
 """
 from __future__ import annotations
 
-import base64
-import os
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import KGError
 from kg.http_client import Client, Unreachable
+from kg.login import PASSWORD_ENV, TOKEN_ENV, USER_ENV, login
 
-TOKEN_ENV = "KG_PUSH_TOKEN"
-USER_ENV = "KG_PUSH_USER"
-PASSWORD_ENV = "KG_PUSH_PASSWORD"
 MAX_RESPONSE_BYTES = 1024 * 1024  # a store answers a push with a status and a few lines
 
 
@@ -40,24 +44,6 @@ class Pushed:
         return sum(count for _, count in self.graphs)
 
 
-def auth_header(auth: str, environ: dict | None = None) -> str | None:
-    """The Authorization header for ``auth`` (none, basic, bearer), from the environment."""
-    env = os.environ if environ is None else environ
-    if auth == "none":
-        return None
-    if auth == "bearer":
-        token = env.get(TOKEN_ENV)
-        if not token:
-            raise KGError(f"--auth bearer needs the token in the environment variable {TOKEN_ENV}")
-        return f"Bearer {token}"
-    if auth == "basic":
-        user, password = env.get(USER_ENV), env.get(PASSWORD_ENV)
-        if not user or password is None:
-            raise KGError(f"--auth basic needs {USER_ENV} and {PASSWORD_ENV} in the environment")
-        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-    raise KGError(f"unknown --auth {auth!r}; use none, basic or bearer")
-
-
 def graph_url(endpoint: str, graph: str | None) -> str:
     """``ENDPOINT?default`` or ``ENDPOINT?graph=IRI`` (keeping any query the endpoint has)."""
     joiner = "&" if urllib.parse.urlsplit(endpoint).query else "?"
@@ -66,8 +52,9 @@ def graph_url(endpoint: str, graph: str | None) -> str:
     return f"{endpoint}{joiner}graph={urllib.parse.quote(graph, safe='')}"
 
 
-def _bodies(export: Path, graph: str | None):
-    """(target graph or None for the default graph, N-Triples bytes, triple count)."""
+def _bodies(export: Path, graph: str | None, default_graph: str | None = None):
+    """(target graph or None for the default graph, N-Triples bytes, triple count);
+    the default graph goes to ``default_graph`` if one is given."""
     import pyoxigraph
 
     from kg.graph.store import open_store
@@ -77,11 +64,14 @@ def _bodies(export: Path, graph: str | None):
         triples = sorted({quad.triple for quad in store}, key=str)
         yield graph, pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b"", len(triples)
         return
-    targets = [pyoxigraph.DefaultGraph(), *sorted(store.named_graphs(), key=lambda g: g.value)]
+    named = sorted(store.named_graphs(), key=lambda g: g.value)
+    if default_graph is not None and default_graph in {g.value for g in named}:
+        raise KGError(f"--default-graph {default_graph} is the graph of a source; choose another IRI")
+    targets = [pyoxigraph.DefaultGraph(), *named]
     for target in targets:
         quads = list(store.quads_for_pattern(None, None, None, target))
         body = pyoxigraph.serialize([q.triple for q in quads], format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
-        yield (None if isinstance(target, pyoxigraph.DefaultGraph) else target.value), body, len(quads)
+        yield (default_graph if isinstance(target, pyoxigraph.DefaultGraph) else target.value), body, len(quads)
 
 
 class Redirected(KGError):
@@ -106,30 +96,37 @@ def _send(client: Client, method: str, url: str, body: bytes) -> None:
         return
     if response.redirect:
         raise Redirected(response.status, url, response.location)
-    detail = response.detail()
-    raise KGError(f"the store answered {response.status_line} to {method} {url}{_HINTS.get(response.status, '')}"
+    detail = response.detail()  # all of it: the reason is often at the end of an HTML page
+    hint = _HINTS.get(response.status, "")
+    if url.endswith("default") and "default graph" in detail.lower():  # Virtuoso's Graph Store endpoint
+        hint = " (store the default graph in a named graph with --default-graph IRI; see the README)"
+    raise KGError(f"the store answered {response.status_line} to {method} {url}{hint}"
                   + (f": {detail}" if detail else ""))
 
 
 def push(export: Path, endpoint: str, graph: str | None = None, replace: bool = False,
          auth: str = "none", timeout: float = 300.0, environ: dict | None = None,
-         max_response_bytes: int = MAX_RESPONSE_BYTES) -> Pushed:
+         max_response_bytes: int = MAX_RESPONSE_BYTES, default_graph: str | None = None) -> Pushed:
     """Send every graph of ``export`` to the Graph Store Protocol ``endpoint``,
-    each in one request that must be answered within ``timeout`` seconds."""
+    each in one request that must be answered within ``timeout`` seconds;
+    the default graph to the named graph ``default_graph`` if one is given."""
     parts = urllib.parse.urlsplit(endpoint)
     if "@" in parts.netloc:
         raise KGError("--endpoint must not hold credentials (user:password@host): use --auth basic with "
                       f"{USER_ENV} and {PASSWORD_ENV} in the environment, or --auth bearer with {TOKEN_ENV}")
     if parts.scheme not in ("http", "https"):
         raise KGError(f"--endpoint must be an http(s) URL, not {endpoint!r}")
-    authorization = auth_header(auth, environ)
+    if graph is not None and default_graph is not None:
+        raise KGError("--graph puts everything in one graph; --default-graph does not go with it")
+    if default_graph is not None and not _absolute_iri(default_graph):
+        raise KGError(f"--default-graph must be an absolute IRI such as https://example.org/kg/default, not {default_graph!r}")
+    login_headers, login_flow = login(auth, environ)
     method = "PUT" if replace else "POST"
     result = Pushed(endpoint, method)
     headers = {"Content-Type": "text/turtle; charset=utf-8", "User-Agent": "ai-race-kg push"}
-    if authorization:
-        headers["Authorization"] = authorization
-    with Client("the store", timeout, max_response_bytes, headers) as client:
-        for target, body, count in _bodies(Path(export), graph):
+    headers.update(login_headers)
+    with Client("the store", timeout, max_response_bytes, headers, login_flow) as client:
+        for target, body, count in _bodies(Path(export), graph, default_graph):
             try:
                 _send(client, method, graph_url(endpoint, target), body)
             except Redirected as exc:
@@ -138,3 +135,13 @@ def push(export: Path, endpoint: str, graph: str | None = None, replace: bool = 
                               f"{done}; if that address is the store, give it as --endpoint") from None
             result.graphs.append((target or "default", count))
     return result
+
+
+def _absolute_iri(text: str) -> bool:
+    import pyoxigraph
+
+    try:
+        pyoxigraph.NamedNode(text)
+    except ValueError:
+        return False
+    return bool(urllib.parse.urlsplit(text).scheme) and not any(c.isspace() for c in text)

@@ -128,7 +128,13 @@ def query_variables(text: str) -> list[str]:
 
 def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None = None,
          base: str | None = None) -> str:
-    """Restrict variables to given values with a trailing VALUES clause.
+    """Restrict variables to given values with a VALUES clause at the start of
+    the query's WHERE clause.
+
+    Inside the group, the values are joined with the patterns before any
+    grouping, DISTINCT or ORDER BY, and every store reads them so; a VALUES
+    after the query is read differently by some stores (Virtuoso gave rows
+    for other actors).
 
     Each value is read by :func:`bound_term`; ``actors`` returns the known
     actors by IRI (:func:`kg.report.profile.entities`) for the values that are
@@ -139,6 +145,7 @@ def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None 
     if not bindings:
         return text
     used = query_variables(text)
+    computed = _computed_variables(text)
     declared = set(prefixes(base)) | {m.group(1) for m in _DECLARED.finditer(text[:_PROLOGUE.match(text).end()])}
     known = functools.cache(actors or _no_actors)  # read the actors once, and only for a name
     names, terms = [], []
@@ -149,6 +156,10 @@ def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None 
         if used and name not in used:
             listed = ", ".join(f"?{v}" for v in used)
             raise KGError(f"{where}: the query does not use ?{name}; its variables are {listed}")
+        if name in computed:  # VALUES in the group would clash with the BIND or AS that sets it
+            listed = ", ".join(f"?{v}" for v in used if v not in computed)
+            raise KGError(f"{where}: the query computes ?{name} with AS, so it cannot be bound; bind one of the "
+                          f"variables its patterns match: {listed}")
         try:
             term = bound_term(value, declared, known)
         except KGError as exc:
@@ -156,7 +167,56 @@ def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None 
         _check_term(where, term, text, base)
         names.append(f"?{name}")
         terms.append(term)
-    return f"{text.rstrip()}\nVALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}\n"
+    start = where_group_start(text)
+    # on the line of the brace, so that the query's own lines keep their numbers in errors
+    return f"{text[:start]} VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}{text[start:]}"
+
+
+def where_group_start(text: str) -> int:
+    """The offset just after the ``{`` that opens the query's WHERE clause (the
+    outermost group pattern; for CONSTRUCT, the group after the template)."""
+    from kg.graph.guard import _TOKEN
+
+    depth, form, where, template = 0, None, False, False
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "quote":
+            break  # an unclosed string: the parser reports it
+        value = match.group(kind)
+        if kind == "name" and depth == 0:
+            word = value.upper()
+            if form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+                form = word
+            elif word == "WHERE":
+                where = True
+        if kind == "open":
+            if value == "{" and depth == 0:
+                if form == "CONSTRUCT" and not where:
+                    template = True  # the template: VALUES has no place there
+                else:
+                    if form == "CONSTRUCT" and not template:
+                        raise KGError("--bind cannot go into the short form CONSTRUCT WHERE { ... }; "
+                                      "write CONSTRUCT { ... } WHERE { ... }")
+                    return match.end()
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+    raise KGError("--bind needs a query with a WHERE clause { ... } to put its VALUES in")
+
+
+def _computed_variables(text: str) -> set[str]:
+    """The variables the query sets with ``AS ?x`` (BIND, or an expression it selects)."""
+    from kg.graph.guard import Refused, tokens
+
+    found, previous = set(), ""
+    try:
+        for kind, token in tokens(text):
+            if kind == "var" and previous.upper() == "AS":
+                found.add(token[1:])
+            previous = token
+    except Refused:
+        return set()
+    return found
 
 
 def _no_actors() -> dict:

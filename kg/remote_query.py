@@ -4,13 +4,20 @@ The query is checked here first, so a syntax error reads the same as for a
 local run. Only the given endpoint is contacted (redirects are errors), under
 a total deadline and a cap on the answer's size (see kg.http_client), and an
 answer that is not what was asked for is a clean error, not a traceback.
+
+A store that cuts a result at its row limit says so in a header (Virtuoso's
+``X-SPARQL-MaxRows``, ``kg serve``'s ``X-Result-Truncated``); such an answer
+raises :class:`Truncated`, which carries the rows that came, so that they are
+never taken for the whole answer. Login is as for ``kg push`` (kg.login).
 """
 from __future__ import annotations
 
 import urllib.parse
 
 from kg.errors import KGError
-from kg.http_client import Client, safe_text
+from kg.error_text import safe_text
+from kg.http_client import Client, Response
+from kg.login import login
 from kg.query import check_syntax
 
 ACCEPT = {
@@ -23,20 +30,39 @@ TIMEOUT = 30.0
 MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 
 
+# Virtuoso's default ResultSetMaxRows: an answer of exactly this many rows from
+# Virtuoso is cut even where the header is missing (older versions, proxies).
+VIRTUOSO_MAX_ROWS = 10000
+
+
+class Truncated(KGError):
+    """The endpoint sent only the first rows of the answer; ``result`` holds them."""
+
+    def __init__(self, message: str, result):
+        super().__init__(message)
+        self.result = result
+
+
 def run_remote(endpoint: str, text: str, base: str | None = None, timeout: float = TIMEOUT,
-               max_response_bytes: int = MAX_RESPONSE_BYTES):
+               max_response_bytes: int = MAX_RESPONSE_BYTES, auth: str = "none", environ: dict | None = None):
     """Run ``text`` on a SPARQL 1.1 endpoint; the answer as pyoxigraph results.
 
-    The project's prefixes are sent as PREFIX lines.
+    The project's prefixes are sent as PREFIX lines. ``auth`` is none, basic,
+    bearer or digest, with the secrets in the environment (kg.login). An
+    answer the endpoint cut at its row limit raises :class:`Truncated`.
     """
     from kg.graph.store import sparql_prologue
 
+    if "@" in urllib.parse.urlsplit(endpoint).netloc:
+        raise KGError("--endpoint must not hold credentials (user:password@host): use --auth and the environment "
+                      "variables it names")
     if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
         raise KGError(f"--endpoint must be an http(s) URL of a SPARQL endpoint, e.g. http://localhost:7878/query, not {endpoint!r}")
     form = check_syntax(text, base)
     body = urllib.parse.urlencode({"query": sparql_prologue(base) + text}).encode("utf-8")
-    headers = {"Accept": ACCEPT[form], "Content-Type": "application/x-www-form-urlencoded"}
-    with Client("the SPARQL endpoint", timeout, max_response_bytes) as client:
+    login_headers, login_flow = login(auth, environ)
+    headers = {"Accept": ACCEPT[form], "Content-Type": "application/x-www-form-urlencoded", **login_headers}
+    with Client("the SPARQL endpoint", timeout, max_response_bytes, auth=login_flow) as client:
         response = client.request("POST", endpoint, content=body, headers=headers)
     if response.redirect:
         raise KGError(f"the SPARQL endpoint {endpoint} answered {response.status_line}, redirecting to "
@@ -45,7 +71,45 @@ def run_remote(endpoint: str, text: str, base: str | None = None, timeout: float
     if not response.ok:
         detail = response.detail()
         raise KGError(f"the SPARQL endpoint {endpoint} answered {response.status_line}" + (f": {detail}" if detail else ""))
-    return _parse(response.body, form, endpoint)
+    result = _parse(response.body, form, endpoint)
+    cap = _cut_at(response, _count(response.body, form, endpoint))
+    if cap:
+        raise Truncated(f"the SPARQL endpoint {endpoint} sent only the first {cap} of the answer ({_why(response)}); "
+                        "the rest is missing: narrow the query, page it with LIMIT and OFFSET, or raise the "
+                        "store's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)", result)
+    return result
+
+
+def _count(payload: bytes, form: str, endpoint: str) -> int | None:
+    """How many rows (or triples) the answer holds; None for ASK. It reads a
+    parse of its own: the caller's solutions can be read only once."""
+    result = _parse(payload, form, endpoint)
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return len(result)
+    if form == "ASK":
+        return None
+    return sum(1 for _ in result)
+
+
+def _cut_at(response: Response, count: int | None) -> str:
+    """'10,000 rows' if the answer was cut at the store's row limit, else ''."""
+    if count is None:
+        return ""
+    if response.headers.get("X-Result-Truncated", "").strip().lower() == "true":
+        return f"{count:,} rows"
+    declared = response.headers.get("X-SPARQL-MaxRows", "").strip()
+    if declared.isdigit() and count >= int(declared):
+        return f"{count:,} rows"
+    if count == VIRTUOSO_MAX_ROWS and "virtuoso" in response.headers.get("Server", "").lower():
+        return f"{count:,} rows"
+    return ""
+
+
+def _why(response: Response) -> str:
+    for name in ("X-SPARQL-MaxRows", "X-Result-Truncated"):
+        if name in response.headers:
+            return f"{name}: {safe_text(response.headers[name], 40)}"
+    return f"Virtuoso's default limit of {VIRTUOSO_MAX_ROWS:,} rows"
 
 
 def _parse(payload: bytes, form: str, endpoint: str):

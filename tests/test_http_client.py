@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli.main import cli
-from kg.http_client import safe_text
+from kg.error_text import safe_text
 
 from .serve_support import canary
 

@@ -21,7 +21,7 @@ LAYERS = [
     ("query", ["kg.query", "kg.remote_query"]),
     ("graph", ["kg.graph"]),
     ("curate", ["kg.curate", "kg.synthetic"]),
-    ("base", ["kg.errors", "kg.http_client", "kg"]),
+    ("base", ["kg.errors", "kg.http_client", "kg.login", "kg.error_text", "kg"]),
 ]
 
 

@@ -25,10 +25,13 @@ ALL_FORMATS = TABLE_FORMATS + GRAPH_FORMATS
               help="Seconds a remote endpoint has for the whole answer, from connecting to its last byte.")
 @click.option("--max-response-bytes", type=click.IntRange(1), default=256 * 1024 * 1024, show_default=True,
               help="Largest answer read from a remote endpoint; a larger one is an error.")
+@click.option("--auth", type=click.Choice(["none", "basic", "bearer", "digest"]), default="none", show_default=True,
+              help="Log in to the --endpoint as kg push does. Secrets come from the environment only: "
+                   "KG_PUSH_TOKEN (bearer), KG_PUSH_USER and KG_PUSH_PASSWORD (basic, digest).")
 @click.option("--base", default=None, envvar="KG_BASE", metavar="IRI", help="Base IRI the export was built with.")
 @output_options(*ALL_FORMATS, default=None)
 @_fail_cleanly
-def query(query_text, list_, export, endpoint, bindings, timeout, max_response_bytes, base, fmt, output):
+def query(query_text, list_, export, endpoint, bindings, timeout, max_response_bytes, auth, base, fmt, output):
     """Run a SPARQL query: canned by name, from a .rq file (or - for stdin), or inline.
 
     The prefixes kg:, entity:, claim:, source:, rdfs:, schema:, prov:, oa:...
@@ -37,7 +40,8 @@ def query(query_text, list_, export, endpoint, bindings, timeout, max_response_b
     in the standard SPARQL results formats; ASK prints true or false and exits
     0 or 1; CONSTRUCT and DESCRIBE give ttl (default), nt or jsonld.
 
-    --bind VAR=VALUE adds VALUES (?VAR) { (TERM) } to the query. A VALUE
+    --bind VAR=VALUE puts VALUES (?VAR) { (TERM) } at the start of the
+    query's WHERE clause, so that every store reads it alike. A VALUE
     that starts with < or a quote (an IRI or a literal), a number, true,
     false or a prefixed name with a declared prefix (entity:deepseek,
     kg:Lab) is that SPARQL term, used as written. Any other VALUE names an
@@ -58,6 +62,10 @@ def query(query_text, list_, export, endpoint, bindings, timeout, max_response_b
       kg query - < my-question.rq
       kg query 'ASK { entity:deepseek-v3 kg:trainedOn entity:nvidia-h800 }'
       kg query trained-on --endpoint http://localhost:7878/query
+      KG_PUSH_USER=dba KG_PUSH_PASSWORD=... kg query actors --endpoint http://localhost:8890/sparql-auth --auth digest
+
+    With --endpoint, an answer the store cut at its row limit (a header such
+    as X-SPARQL-MaxRows) is printed, then reported as an error (exit 1).
     """
     from kg import query as q
     from kg.report.results import Rows, render_rows, render_sparql
@@ -77,10 +85,16 @@ def query(query_text, list_, export, endpoint, bindings, timeout, max_response_b
     # The export is read once, and with --endpoint only to look up the actors --bind names.
     store = functools.cache(lambda: open_store(export))
     text = q.bind(text, _parse_bindings(bindings), lambda: entities(store()), base)
+    if auth != "none" and not endpoint:
+        raise KGError("--auth logs in to an --endpoint; give the endpoint too")
+    truncated = None
     if endpoint:
-        from kg.remote_query import run_remote
+        from kg.remote_query import Truncated, run_remote
 
-        result = run_remote(endpoint, text, base, timeout, max_response_bytes)
+        try:
+            result = run_remote(endpoint, text, base, timeout, max_response_bytes, auth)
+        except Truncated as exc:  # the rows that came are shown, and the command still fails
+            result, truncated = exc.result, exc
     else:
         result = q.run_local(store(), text, base)
     try:
@@ -88,6 +102,8 @@ def query(query_text, list_, export, endpoint, bindings, timeout, max_response_b
     except (OSError, RuntimeError, ValueError) as exc:  # raised lazily while the solutions are read
         raise KGError(f"the query failed: {exc}") from None
     emit(rendered, output)
+    if truncated is not None:
+        raise truncated
     if answer is False:
         sys.exit(1)
 

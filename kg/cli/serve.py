@@ -109,16 +109,19 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
                    "http://localhost:3030/ds/data (Fuseki).")
 @click.option("--graph", default=None, metavar="IRI", help="Put everything into this one named graph instead of "
               "the default graph plus one graph per source.")
+@click.option("--default-graph", default=None, metavar="IRI",
+              help="Store the default graph in this named graph, for stores that refuse the default graph "
+                   "(Virtuoso); the canned queries then need a store whose default graph is the union of its graphs.")
 @click.option("--replace", is_flag=True, help="Replace each graph (PUT) instead of adding to it (POST); a re-push is idempotent.")
-@click.option("--auth", type=click.Choice(["none", "basic", "bearer"]), default="none", show_default=True,
+@click.option("--auth", type=click.Choice(["none", "basic", "bearer", "digest"]), default="none", show_default=True,
               help="Authentication. Secrets come from the environment only: KG_PUSH_TOKEN (bearer), "
-                   "KG_PUSH_USER and KG_PUSH_PASSWORD (basic).")
+                   "KG_PUSH_USER and KG_PUSH_PASSWORD (basic, digest).")
 @click.option("--timeout", type=click.FloatRange(1), default=300.0, show_default=True,
               help="Seconds each request (one per graph) has in all, from connecting to the last byte of the answer.")
 @click.option("--max-response-bytes", type=click.IntRange(1), default=1024 * 1024, show_default=True,
               help="Largest answer read from the store; a larger one is an error.")
 @_fail_cleanly
-def push(export, endpoint, graph, replace, auth, timeout, max_response_bytes):
+def push(export, endpoint, graph, default_graph, replace, auth, timeout, max_response_bytes):
     """Send the built graph to a SPARQL 1.1 Graph Store Protocol store.
 
     Works with Apache Jena Fuseki, GraphDB, Virtuoso, Amazon Neptune and
@@ -130,11 +133,12 @@ def push(export, endpoint, graph, replace, auth, timeout, max_response_bytes):
       kg push --endpoint http://localhost:7878/store --replace
       KG_PUSH_USER=admin KG_PUSH_PASSWORD=... kg push --endpoint http://localhost:3030/kg/data --auth basic
       kg push --endpoint http://localhost:7878/store --graph https://example.org/ai-race --replace
+      KG_PUSH_USER=dba KG_PUSH_PASSWORD=... kg push --auth digest --default-graph urn:kg:default --endpoint http://localhost:8890/sparql-graph-crud-auth
     """
     from kg.push import push as run_push
 
     result = run_push(export, endpoint, graph=graph, replace=replace, auth=auth, timeout=timeout,
-                      max_response_bytes=max_response_bytes)
+                      max_response_bytes=max_response_bytes, default_graph=default_graph)
     for name, count in result.graphs:
         click.echo(f"{result.method} {name}: {count} triples", err=True)
     click.echo(f"Pushed {result.triples} triples in {len(result.graphs)} graphs to {endpoint}", err=True)
