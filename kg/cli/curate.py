@@ -48,7 +48,11 @@ def add(file, data, corpus, base, kind, source_id, title, date, author, publishe
     "By Name" line as author, a dateline in capitals ("SAN FRANCISCO: ...");
     from HTML also the page's title, author, date and publisher metadata.
     Nothing else is guessed: give the rest with the options, which win over
-    what was found. An article already in the corpus is refused with its id.
+    what was found. An article already in the corpus is refused with its id,
+    also a copy that differs only in line endings or trailing whitespace; the
+    text is stored with LF line endings. Text that is not UTF-8 (UTF-16 is
+    named) or holds control characters other than tab and line breaks is
+    refused.
 
     \b
     Examples:
