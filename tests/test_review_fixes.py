@@ -181,3 +181,28 @@ def test_conflicts_with_an_empty_subject_is_an_error(corpus_dir):
 def test_an_empty_filtered_report_names_its_filter(corpus_dir, args, said):
     result = run("conflicts", "--data", DATA, "--corpus", corpus_dir, *args)
     assert (result.exit_code, result.stdout, result.stderr) == (0, said, "")
+
+
+def test_a_property_phrase_inside_an_actors_name_proposes_nothing(tmp_path, monkeypatch):
+    # "Rival" is a phrase registered for competesWith; here it is part of a name
+    article = "Rival Labs praised Quillfeather Labs at the fair.\n"
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "000_a.txt").write_text(article, encoding="utf-8")
+    sha = hashlib.sha256(article.encode()).hexdigest()
+    (tmp_path / "data.yaml").write_text(
+        f"sources:\n  - {{id: a000, file: 000_a.txt, sha256: {sha}, kind: news}}\n"
+        "entities:\n"
+        "  - {id: quillfeather, type: Lab, name: Quillfeather Labs}\n"
+        "  - {id: rival-labs, type: Lab, name: Rival Labs}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("draft", "a000", "--data", "data.yaml", "--corpus", "corpus", "-o", "-")
+    assert result.exit_code == 0
+    assert result.stdout.split("claims:\n")[1] == (
+        "  # line 1\n"
+        "  - subject: rival-labs\n"
+        "    property: \"?\"  # no property found: no property's label or registered phrase occurs here; "
+        "choose one (kg properties)\n"
+        "    value: quillfeather\n"
+        "    evidence:\n"
+        "      - source: a000\n"
+        "        quote: Rival Labs praised Quillfeather Labs at the fair\n")
