@@ -182,7 +182,7 @@ def test_filter_by_subject_unknown_name(fixture):
 def test_filter_by_source(fixture):
     assert conflicts(fixture, "--source", "s2", "--kind", "value").stdout.startswith("1 disagreement")
     none = conflicts(fixture, "--source", "s1", "--kind", "value", "--subject", "acme")
-    assert (none.exit_code, none.stdout) == (0, "No disagreements between sources.\n")
+    assert (none.exit_code, none.stdout) == (0, "No value disagreements about Acme Labs in which s1 backs a side.\n")
     unknown = conflicts(fixture, "--source", "s3")
     assert (unknown.exit_code, unknown.stderr) == (1, "Error: unknown source 's3'; known: s1, s2\n")
 

@@ -138,6 +138,6 @@ def test_help_says_a_single_word_finds_an_actor():
 
 def test_resolve_reads_a_word_and_refuses_an_empty_name():
     known = {e.iri: e for e in (Entity("i:a", "a", "Alpha Lab", "Lab"), Entity("i:b", "b", "Beta Lab", "Lab"))}
-    with pytest.raises(KGError, match=r"^no actor is called ''; "):
+    with pytest.raises(KGError, match=r"^'' is an empty name; give a name: "):
         resolve("", known)
     assert resolve("beta", known).id == "b"

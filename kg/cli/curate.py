@@ -48,7 +48,11 @@ def add(file, data, corpus, base, kind, source_id, title, date, author, publishe
     "By Name" line as author, a dateline in capitals ("SAN FRANCISCO: ...");
     from HTML also the page's title, author, date and publisher metadata.
     Nothing else is guessed: give the rest with the options, which win over
-    what was found. An article already in the corpus is refused with its id.
+    what was found. An article already in the corpus is refused with its id,
+    also a copy that differs only in line endings or trailing whitespace; the
+    text is stored with LF line endings. Text that is not UTF-8 (UTF-16 is
+    named) or holds control characters other than tab and line breaks is
+    refused.
 
     \b
     Examples:
@@ -175,8 +179,9 @@ def _match(passage) -> str:
 @data_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default=None,
               help="Where to write the draft ('-' for stdout). [default: drafts/SOURCE.yaml]")
+@click.option("--force", is_flag=True, help="Overwrite a draft file that already exists (a curator's edits to it are lost).")
 @_fail_cleanly
-def draft(source_ref, data, corpus, base, output):
+def draft(source_ref, data, corpus, base, output, force):
     """Write a draft of an article's entities and claims, to review.
 
     SOURCE is a source id of the data. The draft is YAML in the data's own
@@ -190,15 +195,19 @@ def draft(source_ref, data, corpus, base, output):
     "less than", "around"... as a qualifier. Claims the data already holds
     are listed apart: moved into data/, they merge with them as more evidence.
     The draft goes to drafts/, which the build does not read; review it, then
-    move what holds into data/.
+    move what holds into data/. An existing draft file is never overwritten
+    (it may hold a curator's edits) unless --force is given. When the article
+    no longer matches the sha256 of its record, a warning says so: the build
+    refuses the article until the record is updated.
 
     \b
     Examples:
       kg draft a005
       kg draft a005 -o - | less
+      kg draft a005 --force
     """
     del base
-    from kg.curate.corpus import resolve_corpus
+    from kg.curate.corpus import changed_article, resolve_corpus
     from kg.curate.draft import make_draft
     from kg.curate.draft_yaml import render
     from kg.curate.load import load
@@ -210,10 +219,16 @@ def draft(source_ref, data, corpus, base, output):
     source = catalog.sources.get(source_ref)
     if source is None:
         raise KGError(f"unknown source '{source_ref}'{did_you_mean(source_ref, catalog.sources)}; register the article first: kg source add FILE")
+    output = output or Path("drafts") / f"{source.id}.yaml"
+    if str(output) != "-" and output.exists() and not force:
+        raise KGError(f"{output} already exists and may hold edits; pass --force to overwrite it, "
+                      f"or -o to write the draft elsewhere")
     article = read_article_file(source.id, folder / source.record.file)
+    changed = changed_article(source, folder)
+    if changed is not None:
+        click.echo(f"Warning: {changed}; the build refuses this article until then", err=True)
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.glob("*.txt"))]
     result = make_draft(article, catalog, texts)
-    output = output or Path("drafts") / f"{source.id}.yaml"
     if str(output) != "-":
         try:
             output.parent.mkdir(parents=True, exist_ok=True)

@@ -157,12 +157,14 @@ def conflicts(data, corpus, base, kinds, subject, source, fmt, output):
       kg conflicts --format json | jq '.[].topic'
     """
     from kg.build import checked_catalog
-    from kg.report.conflicts import conflict_report, conflict_rows, conflict_text
+    from kg.report.conflicts import conflict_report, conflict_rows, conflict_text, scope_text
     from kg.report.results import render_records
 
     _base(base)  # a bad --base is an error here too, though the report needs no IRIs
-    report = conflict_report(checked_catalog(data, corpus)[0], kinds, subject, source)
-    emit(render_records(report, fmt, conflict_text, conflict_rows), output)
+    catalog = checked_catalog(data, corpus)[0]
+    report = conflict_report(catalog, kinds, subject, source)
+    empty = scope_text(catalog, kinds, subject, source)
+    emit(render_records(report, fmt, lambda r: conflict_text(r, empty), conflict_rows), output)
 
 
 @click.command()

@@ -38,6 +38,22 @@ def resolve_corpus(option: str | os.PathLike | None) -> Path:
     return path
 
 
+def changed_article(source, corpus: Path) -> Problem | None:
+    """The problem the build reports when a source's file no longer matches its record's sha256."""
+    try:
+        digest = hashlib.sha256((corpus / source.record.file).read_bytes()).hexdigest()
+    except OSError:
+        return None  # a missing or unreadable file is reported where it is read
+    if source.record.sha256 is None or digest == source.record.sha256:
+        return None
+    return _sha_problem(source, digest)
+
+
+def _sha_problem(source, digest: str) -> Problem:
+    return source.where.problem(f"sha256 does not match {source.record.file}: the file has {digest}; "
+                                "if the article changed on purpose, update the record", "sha256")
+
+
 def read_articles(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], list[Problem]]:
     """Read every source's file, checking that it exists and its sha256 matches."""
     articles: dict[str, Article] = {}
@@ -62,7 +78,7 @@ def read_articles(catalog: Catalog, corpus: Path) -> tuple[dict[str, Article], l
             continue
         digest = hashlib.sha256(raw).hexdigest()
         if source.record.sha256 is not None and digest != source.record.sha256:  # None: reported by kg.curate.load
-            problems.append(source.where.problem(f"sha256 does not match {source.record.file}: the file has {digest}; if the article changed on purpose, update the record", "sha256"))
+            problems.append(_sha_problem(source, digest))
             continue
         try:
             text = raw.decode("utf-8")

@@ -8,7 +8,7 @@ figure: the quote is the shortest run of the sentence's clauses holding both
 (made unique in the article when it is not), subject and value are resolved
 to ids, and a property is proposed where its label (rdfs:label) or a phrase a
 curator registered for it (skos:altLabel in ontology.ttl) occurs around the
-two mentions and their types fit its domain and range. When nothing fits,
+two mentions, outside the words naming an actor, and their types fit its domain and range. When nothing fits,
 the draft says so. A figure keeps its hedge words ("less than", "around") as
 a qualifier. A claim the data already holds gets the article as more
 evidence, not a second claim: moved into data/ as it is, it merges with the
@@ -84,7 +84,7 @@ def make_draft(article: Article, catalog: Catalog, corpus_texts: list[str]) -> D
             for b in inside[i + 1:]:
                 if a.entity == b.entity or not (a.known or b.known):
                     continue
-                claim = _entity_claim(article, vocab, props, catalog, candidates, sentence, a, b, prior)
+                claim = _entity_claim(article, vocab, props, catalog, candidates, sentence, a, b, prior, inside)
                 _add(draft, claim, seen, existing, catalog)
         for start, end, figure in figures:
             if not (sentence[0] <= start and end <= sentence[1]):
@@ -95,15 +95,22 @@ def make_draft(article: Article, catalog: Catalog, corpus_texts: list[str]) -> D
     return draft
 
 
+def _spans(mentions: list[Mention]) -> list[tuple[int, int]]:
+    # The words naming an actor ("its model", "the lab") say what it is, not
+    # what links it to another: a property's phrase must occur outside them.
+    return [(m.start, m.end) for m in mentions]
+
+
 def _nearest_known(mentions: list[Mention], at: int) -> Mention | None:
     known = [m for m in mentions if m.known]
     before = [m for m in known if m.end <= at]
     return before[-1] if before else (known[0] if known else None)
 
 
-def _entity_claim(article, vocab, props, catalog, candidates, sentence, a: Mention, b: Mention, prior) -> CandidateClaim:
+def _entity_claim(article, vocab, props, catalog, candidates, sentence, a: Mention, b: Mention, prior,
+                  inside: list[Mention]) -> CandidateClaim:
     start, end = shortest_clause(article, sentence, (a.start, a.end), (b.start, b.end))
-    words = _window_words(article.text, min(start, a.start), max(end, b.end))
+    words = _window_words(article.text, min(start, a.start), max(end, b.end), _spans(inside))
     ta, tb = _types(catalog, candidates, a.entity), _types(catalog, candidates, b.entity)
     forward = _propose(vocab, props, words, ta, tb, ("entity",))
     backward = _propose(vocab, props, words, tb, ta, ("entity",))
@@ -151,7 +158,7 @@ def _figure_claim(article, vocab, props, catalog, sentence, inside: list[Mention
     if nearest is None:
         return None
     start, end = shortest_clause(article, sentence, (nearest.start, nearest.end), (fstart, fend))
-    words = _window_words(article.text, start, end)
+    words = _window_words(article.text, start, end, _spans(inside))
     prop, why = _propose(vocab, props, words, None, None, figure_kinds(ftext))
     actor = nearest
     if prop is not None:

@@ -133,8 +133,9 @@ def known_mentions(article: Article, catalog: Catalog) -> list[Mention]:
     Besides names and aliases (whole words, case-sensitive, longest first):
     a name inside a longer one ("Nvidia" in "Nvidia H800"), a country's
     adjective ("Chinese"), "its model", "the new model" or "DeepSeek's
-    model" as the model last named before it, or else the one the data says
-    that organisation developed, and "the company", "the startup", "the lab"
+    model" as the model last named before it, or else one the article names
+    that the data says that organisation developed (none when it names
+    none), and "the company", "the startup", "the lab"
     or "the firm" as the lab or company last named before it ("the lab": the
     last lab).
     """
@@ -173,8 +174,13 @@ def known_mentions(article: Article, catalog: Catalog) -> list[Mention]:
         earlier = [x for x in models if x.end <= m.start()]
         if owner in developed:
             mine = [x for x in earlier if x.entity in developed[owner]]
-            # the owner's model named last, or the one the data says most about
-            model = mine[-1].entity if mine else max(sorted(developed[owner]), key=lambda e: claims_about.get(e, 0))
+            # the owner's model named last before, or the one of its models the
+            # article names that the data says most about; never a model the
+            # article does not name, which would be a claim made up
+            named = sorted({x.entity for x in models if x.entity in developed[owner]})
+            if not (mine or named):
+                continue
+            model = mine[-1].entity if mine else max(named, key=lambda e: claims_about.get(e, 0))
         elif earlier:
             model = earlier[-1].entity
         else:

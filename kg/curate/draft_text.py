@@ -80,8 +80,10 @@ def _phrase_at(words: list[str], phrase: str) -> bool:
     return i == len(tokens)
 
 
-def _window_words(text: str, start: int, end: int) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text[start:end].lower())
+def _window_words(text: str, start: int, end: int, skip: list[tuple[int, int]] = ()) -> list[str]:
+    """The words between start and end, leaving out those inside the ``skip`` spans."""
+    return [w.group() for w in re.finditer(r"[a-z0-9]+", text[start:end].lower())
+            if not any(s <= start + w.start() and start + w.end() <= e for s, e in skip)]
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,13 @@ class _Property:
 
 
 def _property_phrases(vocab: Vocabulary) -> list[_Property]:
+    # A word that names a kind of actor ("model", "chips") says what a thing
+    # is, not how two things relate: "trained its model" is no "developed by".
+    kinds = {name.lower() for name in vocab.classes}
     out = []
     for name, prop in sorted(vocab.properties.items()):
         found = {prop.label.lower(), *(p.lower() for p in phrases(name))}
+        found = {p for p in found if p not in kinds and p.removesuffix("s") not in kinds}
         out.append(_Property(name, tuple(sorted(found, key=lambda p: (-len(p.split()), p)))))
     return out
 

@@ -7,6 +7,7 @@ checked in the second pass, in :mod:`kg.curate.load`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -22,7 +23,9 @@ WikidataId = Annotated[str, StringConstraints(pattern=r"^Q[1-9][0-9]*$")]
 
 
 def suggest_id(value: str) -> str:
-    return re.sub(r"[^a-z0-9._-]+", "-", value.lower()).strip("-._") or "my-id"
+    # Letters with accents keep their base letter ("Café" -> "cafe"), not a gap.
+    plain = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9._-]+", "-", plain.lower()).strip("-._") or "my-id"
 
 
 # Defaults are factories: pydantic deep-copies a mutable default for every

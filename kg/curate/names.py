@@ -3,7 +3,8 @@
 Every command that takes an actor (``kg show``, ``kg path``, ``kg viewer
 --around``, ``kg query --bind``) reads it with :func:`resolve`: an id, a label
 or an alias, in any case, or a single word of one ("Nadella", "Liang"). A name
-that fits several actors, or none, is an error that lists the candidates.
+that fits several actors, or none, is an error that lists the candidates; an
+empty or blank name is an error asking for one.
 """
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ def resolve(name: str, known: dict[str, Entity]) -> Entity:
     """The one actor whose id, label or alias is ``name``, ignoring case;
     failing that, the one with ``name`` as a whole word of one of those."""
     wanted = name.strip().casefold()
+    if not wanted:  # an empty name is in every name: it would list them all as ambiguous
+        raise KGError(f"{name!r} is an empty name; give a name: an actor's id, label or alias, "
+                      "e.g. deepseek ('kg query actors' lists them all)")
     by_id = [e for e in known.values() if e.id.casefold() == wanted]
     if by_id:
         return by_id[0]

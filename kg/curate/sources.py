@@ -61,6 +61,10 @@ def read_article(path: Path) -> Article:
         raise KGError(f"{path}: cannot read it: {exc.strerror}") from None
     if path.suffix.lower() in HTML_SUFFIXES or raw.lstrip()[:15].lower().startswith((b"<!doctype html", b"<html")):
         return _read_html(path, raw)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        order = "little" if raw.startswith(b"\xff\xfe") else "big"
+        raise KGError(f"{path}: UTF-16 text ({order}-endian byte-order mark {raw[:2].hex(' ').upper()}), not UTF-8; "
+                      f"convert it first, e.g. iconv -f UTF-16 -t UTF-8 {path} > article.txt")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -69,9 +73,30 @@ def read_article(path: Path) -> Article:
             f"convert it first, e.g. iconv -f WINDOWS-1252 -t UTF-8 {path} > article.txt"
         ) from None
     text = text.removeprefix("\ufeff")
+    _refuse_controls(path, text)
+    # Stored with LF line endings: the corpus file is named by the hash of
+    # what is stored, and quotes are matched line by line.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise KGError(f"{path}: the file is empty")
     return Article(text, plain_text_states(text))
+
+
+# C0 controls but tab, line feed and carriage return; DEL; the C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _refuse_controls(path: Path, text: str) -> None:
+    """Binary data can be valid UTF-8 (a run of NUL bytes is): an article's text has no control characters."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return
+    line = text.count("\n", 0, found.start()) + 1
+    col = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    count = len(_CONTROL.findall(text))
+    raise KGError(f"{path}:{line}:{col}: control character U+{ord(found.group()):04X} "
+                  f"({count} in all): this is not plain text; give the article's text as a UTF-8 .txt file "
+                  f"or its saved HTML page")
 
 
 def _read_html(path: Path, raw: bytes) -> Article:
@@ -199,17 +224,32 @@ def add_source(path: Path, catalog: Catalog, data: Path, corpus: Path, kind: str
     return Registered(record, corpus_file, target, notes)
 
 
+def comparable(text: str) -> str:
+    """The text as two copies of one article share it: line endings as LF, no trailing whitespace."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip("\n")
+
+
 def _refuse_duplicate(article: Article, catalog: Catalog, corpus: Path) -> None:
     for source in catalog.sources.values():
         if source.record.sha256 == article.sha256:
             raise KGError(f"this article is already in the corpus as {source.record.file}, source id '{source.id}'")
+    wanted = comparable(article.text)
+    named = {source.record.file: source.id for source in catalog.sources.values()}
     for existing in sorted(corpus.glob("*.txt")):
         try:
-            same = hashlib.sha256(existing.read_bytes()).hexdigest() == article.sha256
+            raw = existing.read_bytes()
         except OSError:
             continue
-        if same:
-            raise KGError(f"this article is already in the corpus as {existing.name}, which no source record names yet")
+        if hashlib.sha256(raw).hexdigest() != article.sha256 \
+                and comparable(raw.decode("utf-8", errors="replace")) != wanted:
+            continue
+        how = "" if hashlib.sha256(raw).hexdigest() == article.sha256 else \
+            " (the same text but for line endings or trailing whitespace)"
+        if existing.name in named:
+            raise KGError(f"this article is already in the corpus as {existing.name}, "
+                          f"source id '{named[existing.name]}'{how}")
+        raise KGError(f"this article is already in the corpus as {existing.name}{how}, which no source record names yet")
 
 
 def _next_index(corpus: Path) -> int:

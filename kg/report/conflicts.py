@@ -22,7 +22,7 @@ def conflict_report(catalog: Catalog, kinds: tuple[str, ...] = (), subject: str 
     names actors) only the disagreements that involve that actor; ``source``
     only those in which that source backs a side.
     """
-    wanted = _subject_id(catalog, subject) if subject else None
+    wanted = _subject_id(catalog, subject) if subject is not None else None
     if source is not None and source not in catalog.sources:
         raise KGError(f"unknown source {source!r}{did_you_mean(source, catalog.sources)}; known: {', '.join(sorted(catalog.sources))}")
     names = {eid: entity.record.name for eid, entity in catalog.entities.items()}
@@ -86,9 +86,24 @@ def conflict_rows(report: list[dict]) -> Rows:
     return rows
 
 
-def conflict_text(report: list[dict]) -> str:
+def scope_text(catalog: Catalog, kinds: tuple[str, ...] = (), subject: str | None = None,
+               source: str | None = None) -> str:
+    """What the filters ask about, as an empty report says it: "No value disagreements about Nvidia."."""
+    kind = " or ".join(k for k in KINDS if k in kinds)
+    words = ["No", *([kind] if kind else []), "disagreements"]
+    if subject is not None:
+        words.append(f"about {catalog.entities[_subject_id(catalog, subject)].record.name}")
+    if source is not None:
+        words.append(f"in which {source} backs a side")
+    if subject is None and source is None:
+        words.append("between sources")
+    return " ".join(words) + "."
+
+
+def conflict_text(report: list[dict], empty: str = "No disagreements between sources.") -> str:
+    """The report as text; ``empty`` is what it says when there is nothing (see :func:`scope_text`)."""
     if not report:
-        return "No disagreements between sources.\n"
+        return empty + "\n"
     counts = {kind: sum(1 for d in report if d["kind"] == kind) for kind in KINDS}
     summary = ", ".join(f"{kind} {n}" for kind, n in counts.items() if n)
     lines = [f"{len(report)} disagreement{'' if len(report) == 1 else 's'} between sources ({summary})"]
