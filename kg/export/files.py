@@ -146,7 +146,7 @@ def switch(folder: Path, staged: dict[str, str]) -> list[Path]:
     for name in staged:
         target = folder / name
         if target.is_dir():
-            discard(staged)
+            shutil.rmtree(folder / STAGING, ignore_errors=True)
             raise KGError(f"cannot replace {str(target)!r}: it is a folder; the previous files are untouched")
     staging_dir = folder / STAGING
     entry = {"staging": STAGING, "files": {name: os.path.basename(tmp) for name, tmp in sorted(staged.items())}}
