@@ -171,3 +171,24 @@ def test_a_build_removes_the_hidden_files_earlier_versions_left_when_killed(refs
 
     assert build.returncode == 0, err
     assert visible(out) == contents(refs["new"])
+
+
+def test_kg_serve_finishes_a_killed_switch_before_it_answers(refs, tmp_path, corpus_dir):
+    from starlette.testclient import TestClient
+
+    from kg.graph.store import open_store
+    from kg.serve.app import create_app
+
+    out = old_export(refs, tmp_path)
+    killed = start(out, BASES["new"], corpus_dir, fault="kill")
+    killed.communicate()
+    assert killed.returncode == -signal.SIGKILL
+
+    with TestClient(create_app(out, workers=1)) as client:
+        home = client.get("/")
+        answer = client.get("/sparql", params={"query": QUERY}, headers={"Accept": "text/csv"})
+
+    assert home.content == (refs["new"] / "graph.html").read_bytes()
+    [[expected]] = [[row[0].value for row in open_store(refs["new"]).query(QUERY, use_default_graph_as_union=True)]]
+    assert expected != "0" and answer.text == f"n\r\n{expected}\r\n"
+    assert contents(out) == contents(refs["new"])
