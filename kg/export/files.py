@@ -27,6 +27,8 @@ def stage(folder: Path, name: str, content: str | bytes) -> str:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())  # on disk before any rename names it: a power cut leaves old or new, not empty
         os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the export from other users
     except BaseException:
         os.unlink(tmp)
@@ -154,16 +156,27 @@ def switch(folder: Path, staged: dict[str, str]) -> list[Path]:
         with switching(folder):
             journal = stage(staging_dir, JOURNAL, json.dumps(entry, sort_keys=True))
             os.replace(journal, folder / JOURNAL)
+            _sync_folder(folder)
             for number, name in enumerate(sorted(staged)):
                 os.replace(staged[name], folder / name)
                 if number == 0:
                     _fault()
+            _sync_folder(folder)
             os.unlink(folder / JOURNAL)
         shutil.rmtree(staging_dir, ignore_errors=True)
     except OSError as exc:
         raise KGError(f"cannot replace the files in {str(folder)!r}: {exc.strerror}; "
                       f"the next 'kg build' or reader finishes the switch") from None
     return [folder / name for name in sorted(staged)]
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames in ``folder`` durable, so that a power cut cannot undo the journal's order."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _fault() -> None:
