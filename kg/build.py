@@ -93,11 +93,11 @@ def exporters() -> dict:
 
 
 def build(data: Path = DEFAULT_DATA, corpus: str | Path | None = None, out: Path = DEFAULT_OUT,
-          base: str = DEFAULT_BASE, progress=None) -> BuildResult:
+          base: str = DEFAULT_BASE, progress=None, notice=None) -> BuildResult:
     """Check the data, then replace the exports in ``out`` all at once."""
     result = check(data, corpus, base, progress)
     with _Timer(result.timings, "write", progress):
-        result.written = write_exports(result, base, Path(out))
+        result.written = write_exports(result, base, Path(out), notice)
     return result
 
 
@@ -108,39 +108,42 @@ _SLOWEST = ("kg.jsonld", "graph.html")
 _FORKED: tuple | None = None
 
 
-def write_exports(result: BuildResult, base: str, out: Path) -> list[Path]:
-    """Render every export, stage it beside ``out``, then move all into place."""
+def write_exports(result: BuildResult, base: str, out: Path, notice=None) -> list[Path]:
+    """Render every export into ``out``'s staging folder, then switch all in at once
+    (see :mod:`kg.graph.switch`). ``notice`` is told if another build holds ``out``."""
     global _FORKED
-    from kg.export.files import commit, stage, staging
+    from kg.export.files import building, stage, staging, switch
 
     renderers = exporters()
     forked: dict[str, concurrent.futures.Future] = {}
     pool = None
-    with staging(out) as staged:
-        try:
-            if len(result.quads) >= PARALLEL_QUADS and "fork" in multiprocessing.get_all_start_methods():
-                _FORKED = (result, base, out)
-                pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
-                                                              initializer=_die_with_parent, initargs=(os.getpid(),))
-                # The slowest renderings go to the child; the parent does the rest.
-                forked = {name: pool.submit(_stage_forked, name) for name in _SLOWEST if name in renderers}
-            for name in sorted(renderers):
-                if name not in forked:
-                    staged[name] = stage(out, name, renderers[name](result, base))
-            for name, future in forked.items():
-                staged[name] = future.result()
-        except BaseException:
-            if pool is not None:
-                pool.shutdown(wait=True)  # so that no child writes after the clean-up, which staging does
+    with building(out, sorted(renderers), notice) as staging_dir:
+        with staging(out) as staged:
+            try:
+                if len(result.quads) >= PARALLEL_QUADS and "fork" in multiprocessing.get_all_start_methods():
+                    _FORKED = (result, base, staging_dir)
+                    pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                                                  initializer=_die_with_parent, initargs=(os.getpid(),))
+                    # The slowest renderings go to the child; the parent does the rest.
+                    forked = {name: pool.submit(_stage_forked, name) for name in _SLOWEST if name in renderers}
+                for name in sorted(renderers):
+                    if name not in forked:
+                        staged[name] = stage(staging_dir, name, renderers[name](result, base))
                 for name, future in forked.items():
-                    if name not in staged and not future.cancelled() and future.exception() is None:
-                        staged[name] = future.result()
-            raise
-        finally:
-            if pool is not None:
-                pool.shutdown()
-            _FORKED = None
-    return commit(out, staged)
+                    staged[name] = future.result()
+            except BaseException:
+                if pool is not None:
+                    pool.shutdown(wait=True)  # so that no child writes after the clean-up, which staging does
+                    for name, future in forked.items():
+                        if name not in staged and not future.cancelled() and future.exception() is None:
+                            staged[name] = future.result()
+                raise
+            finally:
+                if pool is not None:
+                    pool.shutdown()
+                _FORKED = None
+        # outside staging, whose clean-up would delete files a begun switch still needs
+        return switch(out, staged)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -160,5 +163,5 @@ def _die_with_parent(parent: int) -> None:
 def _stage_forked(name: str) -> str:
     from kg.export.files import stage
 
-    result, base, out = _FORKED
-    return stage(out, name, exporters()[name](result, base))
+    result, base, staging_dir = _FORKED
+    return stage(staging_dir, name, exporters()[name](result, base))

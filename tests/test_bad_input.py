@@ -110,7 +110,7 @@ def test_bad_input_is_reported_and_export_untouched(name, tmp_path, corpus_dir, 
 def test_good_fixture_builds(tmp_path, corpus_dir):
     result = CliRunner().invoke(cli, ["build", "--data", str(FIXTURES / "good.yaml"), "--corpus", str(corpus_dir), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.html", "kg.jsonld", "kg.nq", "kg.ttl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".kg-lock", ".kg-switch", "graph.html", "kg.jsonld", "kg.nq", "kg.ttl"]
 
 
 def test_a_folder_of_files_is_one_dataset(tmp_path, corpus_dir):
@@ -168,7 +168,7 @@ def test_an_export_file_that_cannot_be_replaced_stops_before_any_file_moves(tmp_
     result = CliRunner().invoke(cli, ["build", "--data", str(FIXTURES / "good.yaml"), "--corpus", str(corpus_dir), "--out", str(out)])
     assert result.exit_code == 1
     assert result.stderr == f"Error: cannot replace '{out / 'kg.ttl'}': it is a folder; the previous files are untouched\n"
-    assert sorted(p.name for p in out.iterdir()) == ["kg.nq", "kg.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == [".kg-lock", ".kg-switch", "kg.nq", "kg.ttl"]
     assert (out / "kg.nq").read_text() == "previous quads\n"
 
 

@@ -48,7 +48,8 @@ def build(data, corpus, base, out):
     Loads the YAML, verifies every quote against the corpus, compiles the
     graph and replaces kg.nq, kg.ttl, kg.jsonld and the viewer graph.html in
     OUT together. On any error nothing is written and every problem is
-    listed as file:line:col.
+    listed as file:line:col. A second build into the same OUT waits for the
+    first to finish (and says so).
 
     \b
     Examples:
@@ -58,7 +59,8 @@ def build(data, corpus, base, out):
     """
     from kg.build import build as run_build
 
-    result = run_build(data, corpus, out, _base(base), progress=_stage_reporter())
+    result = run_build(data, corpus, out, _base(base), progress=_stage_reporter(),
+                       notice=lambda message: click.echo(message, err=True))
     catalog = result.catalog
     total = sum(result.timings.values())
     click.echo(

@@ -21,9 +21,12 @@ def sparql_prologue(base: str | None = None) -> str:
 
 def open_store(export: Path = DEFAULT_EXPORT):
     """An in-memory pyoxigraph Store holding export/kg.nq."""
-    path = nquads_path(export)
-    with path.open("rb") as handle:
-        return load_nquads(handle, str(path))
+    from kg.graph.switch import reading
+
+    with reading(export):
+        path = nquads_path(export)
+        with path.open("rb") as handle:
+            return load_nquads(handle, str(path))
 
 
 def nquads_path(export: Path) -> Path:
@@ -39,12 +42,15 @@ def check_nquads(export: Path = DEFAULT_EXPORT) -> None:
     """Read export/kg.nq through without keeping it: a KGError if it is missing or not valid N-Quads."""
     import pyoxigraph
 
-    path = nquads_path(export)
-    try:
-        for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS):
-            pass
-    except SyntaxError as exc:
-        raise KGError(f"{path} is not valid N-Quads ({exc}); rebuild it with 'kg build'") from None
+    from kg.graph.switch import reading
+
+    with reading(export):
+        path = nquads_path(export)
+        try:
+            for _ in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS):
+                pass
+        except SyntaxError as exc:
+            raise KGError(f"{path} is not valid N-Quads ({exc}); rebuild it with 'kg build'") from None
 
 
 def load_nquads(source, name: str):

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Match, Route, get_route_path
 
 from kg.graph import guard
@@ -114,11 +114,23 @@ async def resource(request: Request) -> Response:
 
 
 async def home(request: Request) -> Response:
-    viewer = request.app.state.settings.export / "graph.html"
-    if request.url.path == "/" and viewer.is_file():
-        return FileResponse(viewer, media_type="text/html; charset=utf-8")
+    if request.url.path == "/":
+        page = await asyncio.to_thread(_viewer, request.app.state.settings.export)
+        if page is not None:
+            return Response(page, media_type="text/html; charset=utf-8")
     html = pages.query_page(sparql_prologue(request.app.state.settings.base))
     return HTMLResponse(html, headers={"Content-Security-Policy": HTML_POLICY})
+
+
+def _viewer(export: Path) -> bytes | None:
+    """export/graph.html read whole under the switch lock: one build's file, its length and bytes together."""
+    from kg.graph.switch import reading
+
+    with reading(export):
+        try:
+            return (export / "graph.html").read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
 
 
 async def health(request: Request) -> Response:
