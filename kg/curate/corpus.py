@@ -189,17 +189,8 @@ def _near_miss(quote: str, article: Article) -> str:
     return f"; it matches up to {needle[max(0, low - 30):low]!r}, then the article has {article_next!r} where the quote has {needle[low:low + 20]!r}"
 
 
-def _normalisation_mismatch(needle: str, article: Article) -> str | None:
-    """Which Unicode forms differ, when the quote is in the article once both are normalised alike."""
+def _normalisation_mismatch(needle: str, article: Article) -> bool:
+    """Whether the quote is in the article once both are normalised alike (kg.curate.quotes names the forms)."""
     if unicodedata.is_normalized("NFC", needle) and unicodedata.is_normalized("NFD", needle):
-        return None  # no letter that has two forms: normalisation cannot be the cause
-    if unicodedata.normalize("NFC", needle) not in unicodedata.normalize("NFC", article.folded):
-        return None
-
-    def form(text: str) -> str:
-        for name in ("NFC", "NFD"):
-            if unicodedata.is_normalized(name, text):
-                return name
-        return "mixed"
-
-    return f"the quote is {form(needle)}, the article {form(article.text)}"
+        return False  # no letter that has two forms: normalisation cannot be the cause
+    return unicodedata.normalize("NFC", needle) in unicodedata.normalize("NFC", article.folded)
