@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from kg.cli.main import cli
 from kg.curate.model import suggest_id
+from kg.curate.sources import plain_text_states
 
 from .conftest import DATA
 
@@ -206,3 +207,15 @@ def test_a_property_phrase_inside_an_actors_name_proposes_nothing(tmp_path, monk
         "    evidence:\n"
         "      - source: a000\n"
         "        quote: Rival Labs praised Quillfeather Labs at the fair\n")
+
+
+@pytest.mark.parametrize("line, date", [
+    ("Published January 24, 2025", "2025-01-24"),
+    ("Published 2025-02-03", "2025-02-03"),
+    ("Published: 3 February 2025", "2025-02-03"),
+    ("Posted on 2025-02-30", None),  # not a real day: left out, never guessed
+])
+def test_the_published_line_gives_the_date_in_each_common_form(line, date):
+    states = plain_text_states(f"Ospreys over the bay\n\n{line}\n\nThe first paragraph starts here.\n")
+    assert states.get("date") == date
+    assert "section" not in states
