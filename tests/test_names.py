@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from kg.cli.main import cli
 from kg.curate.names import Entity, resolve
 from kg.errors import KGError
-from kg.query import bind
+from kg.bind import bind
 from tests.conftest import DATA
 from tests.serve_support import canary, live_kg_serve
 

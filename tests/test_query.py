@@ -5,7 +5,8 @@ import pytest
 
 from kg.errors import KGError
 from kg.graph.store import prefixes
-from kg.query import QuerySyntaxError, bind, canned_queries, query_form, resolve_query, run_local
+from kg.bind import bind
+from kg.query import QuerySyntaxError, canned_queries, query_form, resolve_query, run_local
 from kg.report.profile import entities
 from kg.report.results import Shortener
 

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 
 from kg.cli.main import cli
 from kg.error_text import error_text
-from kg.query import bind, canned_queries
+from kg.bind import bind
+from kg.query import canned_queries
 
 from .serve_support import live_kg_serve, oxigraph_server
 from .store_support import VIRTUOSO_MAX_ROWS, virtuoso_server

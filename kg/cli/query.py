@@ -84,7 +84,9 @@ def query(query_text, list_, export, endpoint, bindings, timeout, max_response_b
 
     # The export is read once, and with --endpoint only to look up the actors --bind names.
     store = functools.cache(lambda: open_store(export))
-    text = q.bind(text, _parse_bindings(bindings), lambda: entities(store()), base)
+    from kg.bind import bind
+
+    text = bind(text, _parse_bindings(bindings), lambda: entities(store()), base)
     if auth != "none" and not endpoint:
         raise KGError("--auth logs in to an --endpoint; give the endpoint too")
     truncated = None
