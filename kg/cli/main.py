@@ -63,9 +63,14 @@ def build(data, corpus, base, out):
     total = sum(result.timings.values())
     click.echo(
         f"Built {_count(len(catalog.entities), 'entity', 'entities')}, {_count(len(catalog.claims), 'claim')} and "
-        f"{_count(len(result.quads), 'quad')} from {_count(len(catalog.sources), 'source')} into {out}/ in {total:.2f}s",
+        f"{_count(len(result.quads), 'quad')} from {_count(len(catalog.sources), 'source')}"
+        f"{' and ' + _count(len(catalog.datasets), 'dataset') if catalog.datasets else ''} into {out}/ in {total:.2f}s",
         err=True,
     )
+    if catalog.undecided:
+        names = sorted(set(catalog.undecided))
+        click.echo(f"{_count(len(names), 'dataset name')} with no crosswalk decision, each its own entity: "
+                   f"{', '.join(names)} (decide in data/crosswalk.yaml; kg match proposes pairs)", err=True)
 
 
 @cli.command()

@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import os
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -30,6 +31,8 @@ from kg.errors import Problem, did_you_mean
 DATASETS_ENV = "KG_DATASETS"
 DEFAULT_DATASETS = Path("../shared/datasets")
 RFC7111 = "http://tools.ietf.org/rfc/rfc7111"
+# The folder the command line names (--datasets), for this invocation.
+DATASETS_FOLDER: ContextVar[Path | None] = ContextVar("DATASETS_FOLDER", default=None)
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Dataset:
 
 def resolve_datasets(option: str | os.PathLike | None) -> Path:
     """The datasets folder: --datasets, else $KG_DATASETS, else ../shared/datasets."""
+    option = option or DATASETS_FOLDER.get()
     if option:
         return Path(option)
     if os.environ.get(DATASETS_ENV):
