@@ -241,3 +241,57 @@ def test_the_disagreements_as_rows_cite_cells_by_rfc_7111_fragment():
     quotes = sorted(ev["quote"] for prop, _, _, ev in rows if prop == "trainingChipCount" and "cell" not in ev)
     assert quotes == ["DeepSeek’s engineers claimed they only needed around 2,000 specialized computer chips from Nvidia",
                       "[DeepSeek] declared to have used 2,000 of such chips"]
+
+
+# kg match: proposals, and the curator's answers in the crosswalk.
+
+def _with_beta(tmp_path) -> list[str]:
+    data = (TINY / "data.yaml").read_text(encoding="utf-8").replace(
+        "  - {id: acme, type: Lab, name: Acme}\n",
+        "  - {id: acme, type: Lab, name: Acme}\n  - {id: beta, type: Lab, name: Beta Research Institute}\n")
+    return _tiny(tmp_path, data_text=data)
+
+
+def test_match_proposes_a_pair_with_its_score_and_evidence(tmp_path):
+    args = _with_beta(tmp_path)
+    result = CliRunner().invoke(cli, ["match", *args])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "1 undecided name, 1 proposal\n"
+        "  100  Beta Research = beta   'Beta Research Institute' (name of beta, a Lab); shared words: beta, research\n")
+
+
+def test_an_accepted_pair_merges_the_name_into_the_entity(tmp_path):
+    args = _with_beta(tmp_path)
+    crosswalk = args[1]
+    result = CliRunner().invoke(cli, ["match", *args, "--crosswalk", crosswalk, "--accept", "Beta Research=beta"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f'{crosswalk}: - {{name: "Beta Research", entity: beta}}\n'
+    assert CliRunner().invoke(cli, ["match", *args]).output == "0 undecided names, 0 proposals\n"
+    result = CliRunner().invoke(cli, ["build", *args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert len(result.output.splitlines()) == 1  # no undecided names left
+    rows = _select(tmp_path / "out", "SELECT ?org { entity:alpha-1 kg:developedBy ?org } ORDER BY ?org")
+    assert rows == [{"org": "https://w3id.org/ai-race-kg/entity/acme"}, {"org": "https://w3id.org/ai-race-kg/entity/beta"}]
+
+
+def test_a_rejected_pair_is_not_proposed_again_and_the_name_stays_undecided(tmp_path):
+    args = _with_beta(tmp_path)
+    crosswalk = args[1]
+    result = CliRunner().invoke(cli, ["match", *args, "--crosswalk", crosswalk, "--reject", "Beta Research=beta"])
+    assert result.exit_code == 0, result.output
+    assert result.output == f'{crosswalk}: - {{name: "Beta Research", rejected: [beta]}}\n'
+    result = CliRunner().invoke(cli, ["match", *args])
+    assert result.output == "1 undecided name, 0 proposals\n       Beta Research: no entity scores 60 or more\n"
+    result = CliRunner().invoke(cli, ["build", *args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    rows = _select(tmp_path / "out", "SELECT ?org ?name { entity:alpha-1 kg:developedBy ?org . ?org rdfs:label ?name } ORDER BY ?org")
+    assert rows == [{"org": "https://w3id.org/ai-race-kg/entity/acme", "name": "Acme"},
+                    {"org": "https://w3id.org/ai-race-kg/entity/beta-research", "name": "Beta Research"}]
+
+
+def test_accepting_an_unknown_entity_is_refused(tmp_path):
+    args = _with_beta(tmp_path)
+    result = CliRunner().invoke(cli, ["match", *args, "--crosswalk", args[1], "--accept", "Beta Research=betta"])
+    assert result.exit_code == 1
+    assert result.output == "Error: unknown entity 'betta' (did you mean 'beta'?)\n"

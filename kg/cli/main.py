@@ -192,6 +192,9 @@ from kg.cli.serve import push, serve  # noqa: E402
 cli.add_command(serve)
 cli.add_command(push)
 from kg.cli.gaps import gaps  # noqa: E402
+from kg.cli.match import match  # noqa: E402
+
+cli.add_command(match)
 from kg.cli.viewer import viewer  # noqa: E402
 
 cli.add_command(gaps)

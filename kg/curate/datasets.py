@@ -59,19 +59,7 @@ def resolve_datasets(option: str | os.PathLike | None) -> Path:
 def dataset_claims(catalog: Catalog, parsed, problems: list[Problem], folder: Path | None) -> list[Claim]:
     """The claims every dataset record gives, its cells checked; problems appended."""
     folder = resolve_datasets(folder)
-    crosswalk: dict[str, tuple] = {}
-    for doc, data in parsed:
-        for i, record in enumerate(getattr(data, "crosswalk", None) or []):
-            if record is None:
-                continue
-            where = Where(doc, ("crosswalk", i))
-            if record.name in crosswalk:
-                problems.append(where.problem(f"'{record.name}' already has a decision in the crosswalk", "name"))
-                continue
-            if record.entity is not None and record.entity not in catalog.entities:
-                problems.append(where.problem(f"unknown entity '{record.entity}'{did_you_mean(record.entity, catalog.entities)}", "entity"))
-                continue
-            crosswalk[record.name] = (record, where)
+    crosswalk = read_crosswalk(catalog, parsed, problems)
     claims: list[Claim] = []
     for doc, data in parsed:
         for i, record in enumerate(getattr(data, "datasets", None) or []):
@@ -88,6 +76,41 @@ def dataset_claims(catalog: Catalog, parsed, problems: list[Problem], folder: Pa
             if rows is not None:
                 claims += _row_claims(catalog, dataset, rows, crosswalk, problems)
     return claims
+
+
+@dataclass
+class Decision:
+    """What the crosswalk says about one name."""
+
+    name: str
+    where: Where
+    entity: str | None = None
+    new: str | None = None
+    rejected: set[str] = field(default_factory=set)
+
+
+def read_crosswalk(catalog: Catalog, parsed, problems: list[Problem]) -> dict[str, Decision]:
+    """Name -> the curator's decision; a name's rejections may be recorded apart from its decision."""
+    crosswalk: dict[str, Decision] = {}
+    for doc, data in parsed:
+        for i, record in enumerate(getattr(data, "crosswalk", None) or []):
+            if record is None:
+                continue
+            where = Where(doc, ("crosswalk", i))
+            for key in ([record.entity] if record.entity else []) + list(record.rejected):
+                if key not in catalog.entities:
+                    problems.append(where.problem(f"unknown entity '{key}'{did_you_mean(key, catalog.entities)}"))
+            decision = crosswalk.setdefault(record.name, Decision(record.name, where))
+            if record.entity or record.new:
+                if decision.entity or decision.new:
+                    problems.append(where.problem(f"'{record.name}' already has a decision in the crosswalk", "name"))
+                    continue
+                decision.entity, decision.new, decision.where = record.entity, record.new, where
+            decision.rejected.update(record.rejected)
+    for decision in crosswalk.values():
+        if decision.entity in decision.rejected:
+            problems.append(decision.where.problem(f"'{decision.name}' is both accepted and rejected as '{decision.entity}'"))
+    return crosswalk
 
 
 def _read_rows(dataset: Dataset, folder: Path, problems: list[Problem]) -> list[list[str]] | None:
@@ -198,8 +221,10 @@ def _read(mapping, text: str, units) -> list[Value]:
 def _actor(catalog: Catalog, name: str, type_: str, crosswalk: dict, where: Where, problems: list[Problem]) -> Value | None:
     """The entity a dataset's name stands for: the crosswalk's decision, else an entity of its own."""
     decision = crosswalk.get(name)
-    if decision is not None and decision[0].entity is not None:
-        return Value("entity", decision[0].entity)
+    if decision is not None and decision.entity is not None:
+        if decision.entity not in catalog.entities:
+            return None  # reported against the crosswalk
+        return Value("entity", decision.entity)
     new_id = suggest_id(name)
     existing = catalog.entities.get(new_id)
     if existing is not None and existing.record.name == name and new_id in catalog.dataset_entities:
@@ -209,10 +234,10 @@ def _actor(catalog: Catalog, name: str, type_: str, crosswalk: dict, where: Wher
             f"'{name}' has no crosswalk decision and its id '{new_id}' is taken by a curated entity; "
             f"add to the crosswalk 'name: {name}' with 'entity: {new_id}' if it is that entity, or 'new: TYPE'"))
         return None
-    if decision is None:
+    if decision is None or decision.new is None:
         catalog.undecided.append(name)
-    kind = decision[0].new if decision is not None else type_
-    entity = Entity(EntityRecord(id=new_id, type=kind, name=name), decision[1] if decision else where)
+    kind = decision.new if decision is not None and decision.new else type_
+    entity = Entity(EntityRecord(id=new_id, type=kind, name=name), decision.where if decision and decision.new else where)
     catalog.dataset_entities.add(new_id)
     catalog.entities[new_id] = entity
     return Value("entity", new_id)

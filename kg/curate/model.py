@@ -140,17 +140,21 @@ class DatasetRecord(Record):
 
 
 class CrosswalkRecord(Record):
-    """A curator's decision on a name a dataset uses: it is this entity, or a new entity of this type."""
+    """A curator's decision on a name a dataset uses: it is this entity, or a new entity of
+    this type; and the entities it is not (proposals the curator rejected)."""
 
     name: Text
     entity: Id | None = None
     new: Text | None = None
+    rejected: list[Id] = Field(default_factory=list)
     note: Text | None = None
 
     @model_validator(mode="after")
     def _one_decision(self):
-        if (self.entity is None) == (self.new is None):
-            raise ValueError("give either 'entity' (the name is this entity) or 'new' (a new entity of this type)")
+        if self.entity is not None and self.new is not None:
+            raise ValueError("give either 'entity' (the name is this entity) or 'new' (a new entity of this type), not both")
+        if self.entity is None and self.new is None and not self.rejected:
+            raise ValueError("give 'entity' (the name is this entity), 'new' (a new entity of this type) or 'rejected' (the entities it is not)")
         return self
 
 
