@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -295,3 +296,35 @@ def test_accepting_an_unknown_entity_is_refused(tmp_path):
     result = CliRunner().invoke(cli, ["match", *args, "--crosswalk", args[1], "--accept", "Beta Research=betta"])
     assert result.exit_code == 1
     assert result.output == "Error: unknown entity 'betta' (did you mean 'beta'?)\n"
+
+
+def test_the_real_dataset_with_one_cell_changed_fails_with_the_row_and_column(tmp_path, corpus_dir):
+    from tests.conftest import DATA
+
+    real = Path(os.environ["KG_DATASETS"]) / "epoch-notable-ai-models" / "notable-ai-models.csv"
+    text = real.read_text(encoding="utf-8")
+    at = text.index("DeepSeek-V3,DeepSeek,2024-12-24")
+    changed = text[:at] + text[at:].replace("2024-12-24", "2024-12-25", 1)
+    copy = tmp_path / "epoch-notable-ai-models" / "notable-ai-models.csv"
+    copy.parent.mkdir()
+    copy.write_text(changed, encoding="utf-8", newline="")
+    digest = hashlib.sha256(copy.read_bytes()).hexdigest()
+    result = CliRunner().invoke(cli, ["validate", "--no-shacl", "--data", str(DATA),
+                                      "--corpus", str(corpus_dir), "--datasets", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{DATA}/datasets.yaml:34:13: epoch-notable-ai-models/notable-ai-models.csv has changed: its sha256 is {digest}, "
+        "not the one recorded; check the cells below, then record the new sha256\n"
+        f"{DATA}/datasets.yaml:58:29: row 94, column 'Publication date': expected '2024-12-24', found '2024-12-25'\n"
+        "2 problems in the data\n")
+
+
+def test_the_entity_page_credits_the_dataset_beside_each_cell(built):
+    from starlette.testclient import TestClient
+
+    from kg.serve.app import create_app
+
+    with TestClient(create_app(built.out, timeout=5, workers=1)) as client:
+        page = client.get("/entity/deepseek-v3", headers={"Accept": "text/html"}).text
+    assert ("<blockquote>“2024-12-24”<footer><a href=\"/source/epoch-notable-ai-models\">Data on Notable AI Models</a>"
+            ", cell=94,3 · Data: Epoch AI (epochai.org)</footer></blockquote>") in page
