@@ -229,7 +229,7 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
         "title": title,
         "font": {"face": FONT_FACE, "size": FONT_SIZE, "width": LABEL_WIDTH},
         "types": [dict(styles[name], count=type_counts[name]) for name in sorted(type_counts)],
-        "sources": [_source_row(catalog, sid) for sid in sorted(catalog.sources)],
+        "sources": [_source_row(catalog, sid) for sid in sorted([*catalog.sources, *catalog.datasets])],
         "nodes": nodes,
         "edges": edges,
         "claims": claim_rows,
