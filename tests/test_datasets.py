@@ -328,3 +328,30 @@ def test_the_entity_page_credits_the_dataset_beside_each_cell(built):
         page = client.get("/entity/deepseek-v3", headers={"Accept": "text/html"}).text
     assert ("<blockquote>“2024-12-24”<footer><a href=\"/source/epoch-notable-ai-models\">Data on Notable AI Models</a>"
             ", cell=94,3 · Data: Epoch AI (epochai.org)</footer></blockquote>") in page
+
+
+def test_the_graph_credits_epoch_ai_with_its_licence(built):
+    rows = _select(built.out, "SELECT ?licence ?page ?credit ?publisher { source:epoch-notable-ai-models a kg:Dataset ; "
+                   "dct:license ?licence ; dct:source ?page ; schema:creditText ?credit ; dct:publisher/rdfs:label ?publisher }")
+    assert rows == [{"licence": "https://creativecommons.org/licenses/by/4.0/", "page": "https://epoch.ai/data/notable-ai-models",
+                     "credit": "Data: Epoch AI (epochai.org)", "publisher": "Epoch AI"}]
+
+
+def test_a_value_in_a_given_years_money_is_never_one_side_with_a_nominal_one(built):
+    from dataclasses import replace
+
+    from kg.curate.disagreements import disagreements
+
+    catalog = built.catalog
+    epoch = next(c for c in catalog.claims if c.subject == "deepseek-v3" and c.property.name == "developmentCost"
+                 and "priceYear" in c.qualifiers)
+    # The same figure stated by an article in nominal dollars: a side of its own, not Epoch's.
+    nominal = replace(epoch, qualifiers={}, evidence=[replace(epoch.evidence[0], source="a000", row=0)])
+    try:
+        catalog.claims.append(nominal)
+        cost = next(d for d in disagreements(catalog) if d.topic == "DeepSeek-V3: development cost")
+    finally:
+        catalog.claims.remove(nominal)
+    labels = [side.label for side in cost.sides]
+    assert "5,390,000 USD in 2023 money" in labels and "5,390,000 USD" in labels
+    assert cost.note == "the amounts are on different bases (in 2023 money, nominal): shown side by side, not compared"
