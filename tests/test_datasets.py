@@ -355,3 +355,10 @@ def test_a_value_in_a_given_years_money_is_never_one_side_with_a_nominal_one(bui
     labels = [side.label for side in cost.sides]
     assert "5,390,000 USD in 2023 money" in labels and "5,390,000 USD" in labels
     assert cost.note == "the amounts are on different bases (in 2023 money, nominal): shown side by side, not compared"
+
+
+def test_kg_show_gives_a_dataset_fact_beside_the_articles(built):
+    result = CliRunner().invoke(cli, ["show", "deepseek-v3", "--export", str(built.out)])
+    assert result.exit_code == 0, result.output
+    assert ("  developmentCost\n    5,390,000 USD [priceYear=2023]\n      epoch-notable-ai-models: \u201c5390000.0\u201d\n"
+            "    5,600,000 USD\n      a000: \u201cDeepSeek reportedly developed its model for a mere $5.6 million\u201d\n") in result.output
