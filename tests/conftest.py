@@ -10,6 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# An absolute datasets folder, so that tests that run from another folder still find it.
+os.environ.setdefault("KG_DATASETS", str(ROOT.parent / "shared" / "datasets"))
 
 
 def _corpus() -> Path:

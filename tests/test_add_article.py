@@ -239,23 +239,24 @@ def test_the_walkthrough_end_to_end(tmp_path, corpus_dir, monkeypatch):
     _edit_draft(tmp_path / "drafts" / "a005.yaml", tmp_path / "data" / "claims-a005.yaml")
     result = kg("kg build")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Built 75 entities, 186 claims and 5346 quads from 6 sources into export/ in ")
+    assert result.output.startswith("Built 81 entities, 226 claims and 6263 quads from 6 sources and 1 dataset into export/ in ")
 
     # The trainedOn claim of claims-a005.yaml is merged into the one of claims-models.yaml.
     catalog = load(tmp_path / "data")
     trained = [c for c in catalog.claims if (c.subject, c.property.name, c.value.lexical) == ("deepseek-v3", "trainedOn", "nvidia-h800")]
     assert len(trained) == 1
-    assert sorted(e.source for e in trained[0].evidence) == ["a000", "a001", "a002", "a004", "a005"]
+    assert sorted(e.source for e in trained[0].evidence) == ["a000", "a001", "a002", "a004", "a005", "epoch-notable-ai-models"]
 
     result = kg("kg conflicts --kind value --subject DeepSeek-V3")
     assert result.exit_code == 0
     assert (
-        "[value] DeepSeek-V3: development cost: 1 source against 2 against 2 against 1\n"
-        "  1. 5,600,000 USD  (1 source: a000)\n"
+        "[value] DeepSeek-V3: development cost: 1 source against 1 against 2 against 2 against 1\n") in result.output
+    assert (
+        "  2. 5,600,000 USD  (1 source: a000)\n"
         "     DeepSeek-V3 developmentCost 5,600,000 USD\n"
         "       a000: \u201cDeepSeek reportedly developed its model for a mere $5.6 million\u201d\n") in result.output
     assert (
-        "  4. 9,000,000 USD  (1 source: a005)\n"
+        "  5. 9,000,000 USD  (1 source: a005)\n"
         "     DeepSeek-V3 developmentCost 9,000,000 USD [approximate=true]\n"
         "       a005: \u201cBut they put the cost of DeepSeek-V3 at around $9 million\u201d\n") in result.output
 

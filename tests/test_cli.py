@@ -49,7 +49,8 @@ def test_stats_json_on_a_small_file(corpus_dir):
 def test_stats_table_lists_conflicts_with_sources(corpus_dir):
     result = CliRunner().invoke(cli, ["stats", "--corpus", str(corpus_dir)])
     assert result.exit_code == 0, result.output
-    assert "\n  deepseek-v3 developmentCost:\n    5,600,000 USD  per a000\n" in result.stdout
+    assert ("\n  deepseek-v3 developmentCost:\n    5,390,000 USD [priceYear=2023]  per epoch-notable-ai-models\n"
+            "    5,600,000 USD  per a000\n") in result.stdout
 
 
 def test_synth_then_build(tmp_path):

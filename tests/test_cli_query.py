@@ -207,7 +207,13 @@ def test_conflicts_agree_with_stats(built, corpus_dir):
 def test_conflicts_table(corpus_dir):
     result = run("conflicts", "--data", DATA, "--corpus", corpus_dir)
     assert result.exit_code == 0
-    assert ("[value] DeepSeek-V3: development cost: 1 source against 2 against 2\n  1. 5,600,000 USD  (1 source: a000)\n"
+    assert ("[value] DeepSeek-V3: development cost: 1 source against 1 against 2 against 2\n"
+            "  the amounts are on different bases (in 2023 money, nominal): shown side by side, not compared\n"
+            "  1. 5,390,000 USD in 2023 money  (1 source: epoch-notable-ai-models)\n"
+            "     DeepSeek-V3 developmentCost 5,390,000 USD [priceYear=2023]\n"
+            "       epoch-notable-ai-models row 94, column 'Training compute cost (2023 USD)': \u201c5390000.0\u201d\n"
+            "         Training compute cost (2023 USD) notes: Table 1 $5.576M 2024 USD = $5.39M 2023 USD (https://www.usinflationcalculator.com/)\n"
+            "  2. 5,600,000 USD  (1 source: a000)\n"
             "     DeepSeek-V3 developmentCost 5,600,000 USD\n"
             "       a000: “DeepSeek reportedly developed its model for a mere $5.6 million”\n") in result.stdout
 

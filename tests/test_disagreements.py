@@ -298,8 +298,9 @@ def test_the_real_data_lists_every_disagreement_a_reader_finds(corpus_dir):
     assert result.exit_code == 0, result.output
     found = [(d["kind"], d["topic"], [side["sources"] for side in d["sides"]]) for d in json.loads(result.stdout)]
     assert found == [
-        ("value", "DeepSeek-V3: development cost", [["a000"], ["a001", "a003"], ["a002", "a004"]]),
-        ("value", "DeepSeek-V3: release date", [["a003"], ["a002"], ["a001"]]),
+        ("value", "DeepSeek-V3: development cost", [["epoch-notable-ai-models"], ["a000"], ["a001", "a003"], ["a002", "a004"]]),
+        ("value", "DeepSeek-V3: release date", [["epoch-notable-ai-models"], ["a003"], ["a002"], ["a001"]]),
+        ("value", "DeepSeek-V3: training chip count", [["a001", "a003"], ["epoch-notable-ai-models"]]),
         ("correction", "DeepSeek-R1: outperformed", [["a000"], ["a001", "a002"]]),
         ("correction", "DeepSeek: founded by", [["a000"], ["a002"]]),
         ("characterisation", "DeepSeek and High-Flyer: where an organisation comes from or who runs it", [["a003"], ["a000", "a002"]]),

@@ -42,6 +42,7 @@ def test_training_hardware_of_deepseek_v3_by_source(store):
         ("trainedOn", "nvidia-h800", "a001"),
         ("trainedOn", "nvidia-h800", "a002"),
         ("trainedOn", "nvidia-h800", "a004"),
+        ("trainedOn", "nvidia-h800", "epoch-notable-ai-models"),
         ("trainingChipMaker", "nvidia", "a000"),
         ("trainingChipMaker", "nvidia", "a003"),
     ]
@@ -186,7 +187,9 @@ def test_release_dates_with_the_curators_reading_of_implied_dates(store):
         ("deepseek-r1", "2025-01-20", "date",
          "curator's reading of 'On Monday' in an article published on Friday 2025-01-24",
          "a002"),
+        ("deepseek-r1", "2025-01-20", "date", None, "epoch-notable-ai-models"),
         ("deepseek-v3", "2024-12", "gYearMonth", None, "a002"),
+        ("deepseek-v3", "2024-12-24", "date", None, "epoch-notable-ai-models"),
         ("deepseek-v3", "2024-12-26", "date",
          "curator's reading of 'the day after Christmas'; the article gives no year",
          "a003"),

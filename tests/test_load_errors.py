@@ -110,7 +110,7 @@ def test_an_unknown_property_with_a_bad_qualifier_and_a_quote_not_found_come_in_
     result = _run("build", data, corpus_dir, tmp_path)
     _assert_problems(result, [
         f"{data}:25:15: unknown property 'trainedWith' (did you mean 'trainedOn'?)",
-        f"{data}:27:18: unknown qualifier 'contxt' (did you mean 'context'?); known: about, approximate, context, former, lowerBound, pointInTime, upperBound",
+        f"{data}:27:18: unknown qualifier 'contxt' (did you mean 'context'?); known: about, approximate, context, former, lowerBound, pointInTime, priceYear, upperBound",
         f"{data}:30:16: quote not found in {A002}; check the source id and the wording; nothing in {A002} is close to it",
     ])
 

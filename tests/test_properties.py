@@ -8,7 +8,7 @@ from kg.cli.main import cli
 from .conftest import FIXTURES
 
 GOOD = str(FIXTURES / "good.yaml")
-QUALIFIERS = "about, approximate, context, former, lowerBound, pointInTime, upperBound"
+QUALIFIERS = "about, approximate, context, former, lowerBound, pointInTime, priceYear, upperBound"
 
 
 def _run(*args):

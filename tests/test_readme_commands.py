@@ -21,7 +21,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 SHELL_OPERATORS = {"|", "||", "&&", ";", "&"}
 REDIRECTS = {"<", ">", ">>"}
 # What the sentence before the table says it leaves out of the options column.
-SHARED = {"--export": "`--export DIR`", "--data": "`--data`", "--corpus": "`--corpus`", "--base": "`--base`"}
+SHARED = {"--export": "`--export DIR`", "--data": "`--data`", "--corpus": "`--corpus`",
+          "--datasets": "`--datasets`", "--base": "`--base`"}
 
 
 def kg_command_lines(shell: str) -> list[list[str]]:

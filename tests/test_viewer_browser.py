@@ -105,8 +105,13 @@ def test_clicking_an_edge_shows_its_quotes_and_sources(viewer, built):
     cites = page.eval_on_selector_all("#panel cite", "els => els.map(e => e.textContent)")
     assert sorted(quotes) == sorted(ev.exact for ev in claim.evidence)
     for ev in claim.evidence:
-        source = built.catalog.sources[ev.source].record
         cite = cites[quotes.index(ev.exact)]
+        if ev.row:  # a dataset's cell: its row and column, and the credit its licence requires
+            dataset = built.catalog.datasets[ev.source].record
+            assert cite.startswith(dataset.title)
+            assert f"row {ev.row}, column {ev.column}" in cite and f"{dataset.attribution} ({dataset.licence})" in cite
+            continue
+        source = built.catalog.sources[ev.source].record
         assert cite.startswith(source.title or source.file)
         if source.date:
             assert source.date in cite
@@ -145,7 +150,7 @@ def test_type_filter_hides_nodes_of_that_type(viewer, built):
 
 def test_source_filter_keeps_only_relations_that_source_states(viewer, built):
     page, _ = viewer
-    for sid in built.catalog.sources:
+    for sid in [*built.catalog.sources, *built.catalog.datasets]:
         if sid != "a002":
             page.uncheck(f"#sources input[value={sid}]")
     shown = set(page.evaluate("kgViewer.network.body.edgeIndices"))
@@ -336,9 +341,10 @@ def test_source_names_show_whole_in_the_sidebar(first_view, built, font_size):
     if font_size:  # a reader's larger font, or a wider fallback font, must not cut names off either
         page.add_style_tag(content=f"#sidebar {{ font-size: {font_size}px; }}")
     rows = page.evaluate(SOURCE_NAMES)
-    assert len(rows) == len(built.catalog.sources) + 1
+    assert len(rows) == len(built.catalog.sources) + len(built.catalog.datasets) + 1
     cut = [row["name"] for row in rows if not row["fits"] or row["right"] > row["limit"]]
     assert cut == []
     titles = page.eval_on_selector_all("#sources label", "els => els.map(e => e.title)")
-    for sid, title in zip(sorted(built.catalog.sources), titles):
-        assert built.catalog.sources[sid].record.file in title
+    every = {**built.catalog.sources, **built.catalog.datasets}
+    for sid, title in zip(sorted(every), titles):
+        assert every[sid].record.file in title

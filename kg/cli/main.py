@@ -65,9 +65,14 @@ def build(data, corpus, base, out):
     total = sum(result.timings.values())
     click.echo(
         f"Built {_count(len(catalog.entities), 'entity', 'entities')}, {_count(len(catalog.claims), 'claim')} and "
-        f"{_count(len(result.quads), 'quad')} from {_count(len(catalog.sources), 'source')} into {out}/ in {total:.2f}s",
+        f"{_count(len(result.quads), 'quad')} from {_count(len(catalog.sources), 'source')}"
+        f"{' and ' + _count(len(catalog.datasets), 'dataset') if catalog.datasets else ''} into {out}/ in {total:.2f}s",
         err=True,
     )
+    if catalog.undecided:
+        names = sorted(set(catalog.undecided))
+        click.echo(f"{_count(len(names), 'dataset name')} with no crosswalk decision, each its own entity: "
+                   f"{', '.join(names)} (decide in data/crosswalk.yaml; kg match proposes pairs)", err=True)
 
 
 @cli.command()
@@ -189,6 +194,9 @@ from kg.cli.serve import push, serve  # noqa: E402
 cli.add_command(serve)
 cli.add_command(push)
 from kg.cli.gaps import gaps  # noqa: E402
+from kg.cli.match import match  # noqa: E402
+
+cli.add_command(match)
 from kg.cli.viewer import viewer  # noqa: E402
 
 cli.add_command(gaps)

@@ -29,11 +29,26 @@ def _fail_cleanly(func):
     return wrapper
 
 
+def _datasets_folder(ctx, param, value):
+    # Every command that reads the data reads the datasets too; the folder is
+    # set for this invocation only (None resets it to $KG_DATASETS or the default).
+    from kg.curate.datasets import DATASETS_FOLDER
+
+    token = DATASETS_FOLDER.set(value)
+    ctx.call_on_close(lambda: DATASETS_FOLDER.reset(token))
+    return value
+
+
 def data_options(func):
-    """--data, --corpus and --base, shared by every command that reads the data."""
+    """--data, --corpus, --datasets and --base, shared by every command that reads the data."""
     func = click.option(
         "--base", default=None, envvar="KG_BASE", show_envvar=True, metavar="IRI",
         help="Base IRI for minted IRIs. [default: https://w3id.org/ai-race-kg/]",
+    )(func)
+    func = click.option(
+        "--datasets", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="KG_DATASETS",
+        show_envvar=True, expose_value=False, callback=_datasets_folder,
+        help="Folder of the source datasets. [default: ../shared/datasets]",
     )(func)
     func = click.option(
         "--corpus", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="KG_CORPUS",

@@ -58,6 +58,11 @@ class Evidence:
     exact: str = ""
     prefix: str = ""
     suffix: str = ""
+    # A dataset's cell instead of an article's words: row (header = 1), column, publisher's notes.
+    row: int = 0
+    column: str = ""
+    note: str = ""
+    fragment: str = ""  # RFC 7111: cell=ROW,COLUMN
 
 
 @dataclass(slots=True)
@@ -94,3 +99,6 @@ class Catalog:
     # checked, so that fixing the claim does not reveal a new problem.
     refused_evidence: list[list[Evidence]] = field(default_factory=list)
     declared: list = field(default_factory=list)  # kg.curate.disagreement_data.Declared
+    datasets: dict = field(default_factory=dict)  # id -> kg.curate.datasets.Dataset
+    undecided: list[str] = field(default_factory=list)  # dataset names with no crosswalk decision
+    dataset_entities: set[str] = field(default_factory=set)  # ids of entities a dataset's names made

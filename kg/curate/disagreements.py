@@ -113,15 +113,24 @@ def _values(catalog: Catalog, names) -> list[Disagreement]:
         sides: dict[tuple, list[Claim]] = {}
         for claim in conflict.claims:
             bounds = [q for q in ("upperBound", "lowerBound") if q in claim.qualifiers]
-            sides.setdefault((claim.value.key, tuple(bounds)), []).append(claim)
+            sides.setdefault((claim.value.key, tuple(bounds), tuple(_basis(claim))), []).append(claim)
         built = []
-        for (_, bounds), claims in sides.items():
+        for (_, bounds, _basis_words), claims in sides.items():
             words = {"upperBound": "at most", "lowerBound": "at least"}
-            label = " ".join([*(words[b] for b in bounds), claim_text(claims[0], names)])
+            label = " ".join([*(words[b] for b in bounds), claim_text(claims[0], names), *_basis(claims[0])])
             built.append(Side(label, claims))
         subject = names.get(conflict.subject, conflict.subject)
-        found.append(Disagreement("value", f"{subject}: {_label(conflict.claims[0])}", built))
+        bases = sorted({" ".join(_basis(c)) or "nominal" for c in conflict.claims})
+        note = (f"the amounts are on different bases ({', '.join(bases)}): shown side by side, not compared"
+                if len(bases) > 1 else "")
+        found.append(Disagreement("value", f"{subject}: {_label(conflict.claims[0])}", built, note))
     return found
+
+
+def _basis(claim: Claim) -> list[str]:
+    """["in 2023 money"] for an amount in a given year's money; [] for a nominal one."""
+    year = claim.qualifiers.get("priceYear")
+    return [f"in {year.display()} money"] if year is not None else []
 
 
 def _corrections(catalog: Catalog, names) -> list[Disagreement]:
@@ -264,5 +273,5 @@ def reported(claim: Claim) -> dict:
 
 
 def _reading(claim: Claim) -> tuple:
-    bounds = tuple(sorted(k for k in claim.qualifiers if k in ("upperBound", "lowerBound")))
+    bounds = tuple(sorted(k for k in claim.qualifiers if k in ("upperBound", "lowerBound", "priceYear")))
     return (claim.value.key, bounds)

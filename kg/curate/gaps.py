@@ -135,6 +135,8 @@ def find_gaps(catalog: Catalog, corpus: Path) -> list[Gap]:
     quotes: dict[str, list[tuple[int, int]]] = {}
     for claim in catalog.claims:
         for evidence in claim.evidence:
+            if evidence.row:  # a dataset's cell: gaps are what the articles leave uncovered
+                continue
             source = catalog.sources[evidence.source]
             quotes.setdefault(source.record.file, []).append((evidence.start, evidence.end))
 

@@ -100,6 +100,64 @@ class DisagreementRecord(Record):
     note: Text | None = None
 
 
+class DatasetColumn(Record):
+    """How one column of a dataset becomes claims: the property, and how each cell is read."""
+
+    column: Text
+    property: Text
+    read: Literal["count", "date", "quantity", "amount", "actor", "actors"]
+    unit: Text | None = None  # the unit or currency of a quantity or amount
+    price_year: Text | None = None  # an amount in a given year's money, kept as the priceYear qualifier
+    type: Text | None = None  # the type of a new entity an actor column names
+    notes: Text | None = None  # the column that holds the publisher's notes on this value
+
+
+class DatasetRow(Record):
+    """One row of a dataset to import: its number (the header is row 1, as in RFC 7111),
+    the entity it describes, and the exact text of every cell it cites."""
+
+    row: Annotated[int, Field(ge=2)]
+    entity: Id
+    cells: dict[Text, str]
+
+
+class DatasetRecord(Record):
+    """A structured dataset, and what its publisher states about it."""
+
+    id: Id
+    file: Text
+    sha256: Sha256
+    kind: Literal["dataset"]
+    title: Text
+    publisher: Id
+    licence: Text
+    attribution: Text
+    retrieved: Text
+    url: Text | None = None
+    key: Text  # the column that names a row's subject
+    columns: list[DatasetColumn] = Field(default_factory=list)
+    rows: list[DatasetRow] = Field(default_factory=list)
+
+
+class CrosswalkRecord(Record):
+    """A curator's decision on a name a dataset uses: it is this entity, or a new entity of
+    this type; and the entities it is not (proposals the curator rejected)."""
+
+    name: Text
+    entity: Id | None = None
+    new: Text | None = None
+    rejected: list[Id] = Field(default_factory=list)
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_decision(self):
+        if self.entity is not None and self.new is not None:
+            raise ValueError("give either 'entity' (the name is this entity) or 'new' (a new entity of this type), not both")
+        if self.entity is None and self.new is None and not self.rejected:
+            raise ValueError("give 'entity' (the name is this entity), 'new' (a new entity of this type) or 'rejected' (the entities it is not)")
+        return self
+
+
 class DataFile(Record):
     """The top level of a data file; each list is optional."""
 
@@ -107,3 +165,5 @@ class DataFile(Record):
     entities: list[EntityRecord] = Field(default_factory=list)
     claims: list[ClaimRecord] = Field(default_factory=list)
     disagreements: list[DisagreementRecord] = Field(default_factory=list)
+    datasets: list[DatasetRecord] = Field(default_factory=list)
+    crosswalk: list[CrosswalkRecord] = Field(default_factory=list)

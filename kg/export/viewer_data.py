@@ -49,7 +49,7 @@ def select(
     types, sources = sorted(set(types)), sorted(set(sources))
     vocab = catalog.vocab
     _check_names("type", types, {a for t in vocab.actor_types for a in vocab.classes[t].ancestors})
-    _check_names("source", sources, catalog.sources)
+    _check_names("source", sources, {**catalog.sources, **catalog.datasets})
     if depth < 0:
         raise KGError(f"--depth must be 0 or more; got {depth}")
     entities = dict(catalog.entities)
@@ -72,7 +72,9 @@ def select(
     kept_sources = {eid: s for eid, s in catalog.sources.items() if not sources or eid in sources}
     from kg.curate.disagreement_data import keep_declared
 
-    return Catalog(vocab, kept_sources, entities, claims, declared=keep_declared(catalog.declared, claims))
+    datasets = {did: d for did, d in catalog.datasets.items() if not sources or did in sources}
+    return Catalog(vocab, kept_sources, entities, claims, declared=keep_declared(catalog.declared, claims),
+                   datasets=datasets, dataset_entities=catalog.dataset_entities & set(entities))
 
 
 def actor_named(name: str, catalog: Catalog) -> str:
@@ -227,7 +229,7 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
         "title": title,
         "font": {"face": FONT_FACE, "size": FONT_SIZE, "width": LABEL_WIDTH},
         "types": [dict(styles[name], count=type_counts[name]) for name in sorted(type_counts)],
-        "sources": [_source_row(catalog, sid) for sid in sorted(catalog.sources)],
+        "sources": [_source_row(catalog, sid) for sid in sorted([*catalog.sources, *catalog.datasets])],
         "nodes": nodes,
         "edges": edges,
         "claims": claim_rows,
@@ -253,9 +255,25 @@ def _claim_row(claim: Claim, disputed: bool, labels: dict[str, str]) -> dict:
         "reason": claim.reason,
         "disputed": disputed,
         "evidence": [
-            {"source": ev.source, "quote": ev.exact or ev.quote, "start": ev.start, "end": ev.end}
+            {"source": ev.source, "quote": ev.exact or ev.quote, "start": ev.start, "end": ev.end,
+             **({"row": ev.row, "column": ev.column, "note": ev.note} if ev.row else {})}
             for ev in sorted(claim.evidence, key=lambda ev: (ev.source, ev.start, ev.quote))
         ],
+    }
+
+
+def _dataset_row(catalog: Catalog, record) -> dict:
+    publisher = catalog.entities.get(record.publisher)
+    return {
+        "id": record.id,
+        "title": record.title,
+        "file": record.file,
+        "date": record.retrieved,
+        "kind": "dataset",
+        "publisher": publisher.record.name if publisher else record.publisher,
+        "author": None,
+        "licence": record.licence,
+        "credit": record.attribution,
     }
 
 
@@ -266,6 +284,8 @@ def _qualifier(claim: Claim, name: str, labels: dict[str, str]) -> list[str]:
 
 
 def _source_row(catalog: Catalog, sid: str) -> dict:
+    if sid in catalog.datasets:
+        return _dataset_row(catalog, catalog.datasets[sid].record)
     record = catalog.sources[sid].record
     publisher = catalog.entities.get(record.publisher) if record.publisher else None
     return {

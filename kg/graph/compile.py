@@ -44,6 +44,8 @@ T = {name: curie(name) for name in (
     "oa:exact", "oa:prefix", "oa:suffix", "oa:start", "oa:end",
     "schema:MonetaryAmount", "schema:QuantitativeValue", "schema:value", "schema:currency",
     "schema:unitCode", "schema:unitText",
+    "kg:Dataset", "kg:CellSelector", "kg:retrievedOn", "kg:column", "kg:publisherNote", "schema:creditText",
+    "dct:license", "dct:source", "dct:conformsTo", "oa:FragmentSelector", "oa:refinedBy", "rdf:value",
 )}
 
 
@@ -113,6 +115,9 @@ def compile_catalog(catalog: Catalog, base: str = DEFAULT_BASE) -> list[Quad]:
             if text:
                 add((s, T[predicate], literal(text), ""))
 
+    for dataset in catalog.datasets.values():
+        _compile_dataset(dataset.record, mint, add)
+
     best_rank: dict[tuple[str, str], int] = defaultdict(lambda: 2)
     for claim in catalog.claims:
         key = (claim.subject, claim.property.name)
@@ -168,6 +173,9 @@ def _compile_claim(claim: Claim, mint: Minter, vocab, best_rank, add) -> None:
     for s, p, o in statement:
         add((s, p, o, ""))
     for ev in claim.evidence:
+        if ev.fragment:
+            _compile_cell(c, claim, ev, mint, add)
+            continue
         g = mint.graph(ev.source)
         e = mint.evidence(claim.key, ev.source, ev.exact)
         quote, position = f"<{e}-quote>", f"<{e}-position>"
@@ -186,6 +194,47 @@ def _compile_claim(claim: Claim, mint: Minter, vocab, best_rank, add) -> None:
         add((position, RDF_TYPE, T["oa:TextPositionSelector"], g))
         add((position, T["oa:start"], literal(str(ev.start), "nonNegativeInteger"), g))
         add((position, T["oa:end"], literal(str(ev.end), "nonNegativeInteger"), g))
+
+
+def _iri_or_text(text: str) -> str:
+    return f"<{text}>" if text.startswith(("http://", "https://")) else literal(text)
+
+
+def _compile_dataset(rec, mint: Minter, add) -> None:
+    s = mint.source(rec.id)
+    add((s, RDF_TYPE, T["kg:Dataset"], ""))
+    add((s, T["dct:identifier"], literal(rec.file), ""))
+    add((s, T["rdfs:label"], literal(rec.title, lang="en"), ""))
+    add((s, T["dct:title"], literal(rec.title, lang="en"), ""))
+    add((s, T["kg:sha256"], literal(rec.sha256), ""))
+    add((s, T["dct:publisher"], mint.entity(rec.publisher), ""))
+    add((s, T["dct:license"], _iri_or_text(rec.licence), ""))
+    add((s, T["schema:creditText"], literal(rec.attribution), ""))
+    add((s, T["kg:retrievedOn"], literal(rec.retrieved, "date"), ""))
+    if rec.url:
+        add((s, T["dct:source"], _iri_or_text(rec.url), ""))
+
+
+def _compile_cell(c: str, claim: Claim, ev, mint: Minter, add) -> None:
+    """Evidence from a dataset's cell: an RFC 7111 fragment refined by the cell's exact text."""
+    g = mint.graph(ev.source)
+    e = mint.evidence(claim.key, ev.source, ev.fragment)
+    cell, text = f"<{e}-cell>", f"<{e}-text>"
+    e = f"<{e}>"
+    add((c, T["prov:wasDerivedFrom"], e, g))
+    add((e, RDF_TYPE, T["kg:Evidence"], g))
+    add((e, T["oa:hasSource"], mint.source(ev.source), g))
+    add((e, T["oa:hasSelector"], cell, g))
+    if ev.note:
+        add((e, T["kg:publisherNote"], literal(ev.note), g))
+    add((cell, RDF_TYPE, T["kg:CellSelector"], g))
+    add((cell, RDF_TYPE, T["oa:FragmentSelector"], g))
+    add((cell, T["rdf:value"], literal(ev.fragment), g))
+    add((cell, T["dct:conformsTo"], "<http://tools.ietf.org/rfc/rfc7111>", g))
+    add((cell, T["kg:column"], literal(ev.column), g))
+    add((cell, T["oa:refinedBy"], text, g))
+    add((text, RDF_TYPE, T["oa:TextQuoteSelector"], g))
+    add((text, T["oa:exact"], literal(ev.exact), g))
 
 
 def to_nquads(quads: Iterable[Quad]) -> str:

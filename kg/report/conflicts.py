@@ -38,6 +38,13 @@ def conflict_report(catalog: Catalog, kinds: tuple[str, ...] = (), subject: str 
     return report
 
 
+def source_title(catalog: Catalog, source_id: str) -> str:
+    """An article's title, or a dataset's, or "" when the article states none."""
+    if source_id in catalog.datasets:
+        return catalog.datasets[source_id].record.title
+    return catalog.sources[source_id].record.title or ""
+
+
 def _subject_id(catalog: Catalog, name: str) -> str:
     from kg.curate.names import Entity, resolve
 
@@ -58,7 +65,8 @@ def _layout(catalog: Catalog, d: Disagreement, names: dict[str, str]) -> dict:
                 "value": claim_text(claim, names),
                 "reason": claim.reason or "",
                 "evidence": [
-                    {"source": ev.source, "title": catalog.sources[ev.source].record.title or "", "quote": ev.exact or ev.quote}
+                    {"source": ev.source, "title": source_title(catalog, ev.source), "quote": ev.exact or ev.quote,
+                     **({"cell": ev.fragment, "row": ev.row, "column": ev.column, "note": ev.note} if ev.row else {})}
                     for ev in sorted(claim.evidence, key=lambda e: (e.source, e.start))
                 ],
             })
@@ -82,8 +90,13 @@ def conflict_rows(report: list[dict]) -> Rows:
                 quals = "; ".join(f"{k}={v}" for k, v in claim["qualifiers"].items())
                 for ev in claim["evidence"]:
                     rows.rows.append([d["id"], d["kind"], d["topic"], i, claim["subject"], claim["property"], claim["value"],
-                                      quals, claim["rank"], claim["reason"], ev["source"], ev["quote"]])
+                                      quals, claim["rank"], claim["reason"], _cited(ev), ev["quote"]])
     return rows
+
+
+def _cited(ev: dict) -> str:
+    """The source, and for a dataset's cell its RFC 7111 fragment: epoch-notable-ai-models#cell=94,3."""
+    return f"{ev['source']}#{ev['cell']}" if "cell" in ev else ev["source"]
 
 
 def scope_text(catalog: Catalog, kinds: tuple[str, ...] = (), subject: str | None = None,
@@ -119,6 +132,11 @@ def conflict_text(report: list[dict], empty: str = "No disagreements between sou
                 rank = "" if claim["rank"] == "normal" else f" ({claim['rank']}{': ' + claim['reason'] if claim['reason'] else ''})"
                 lines.append(f"     {claim['subject']} {claim['property']} {claim['value']}{quals}{rank}")
                 for ev in claim["evidence"]:
-                    lines.append(f"       {ev['source']}: \u201c{ev['quote']}\u201d")
+                    if "cell" in ev:
+                        lines.append(f"       {ev['source']} row {ev['row']}, column {ev['column']!r}: \u201c{ev['quote']}\u201d")
+                        if ev["note"]:
+                            lines.append(f"         {ev['column']} notes: {' '.join(ev['note'].split())}")
+                    else:
+                        lines.append(f"       {ev['source']}: \u201c{ev['quote']}\u201d")
     return "\n".join(lines) + "\n"
 

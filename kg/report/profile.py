@@ -70,7 +70,8 @@ def claims_about(store, entity: Entity) -> list[ClaimView]:
           OPTIONAL {{ ?claim kg:rankReason ?reason }}
           OPTIONAL {{ ?claim ?q ?qv . FILTER(?q IN ({qualifier_terms()})) }}
           ?evidence oa:hasSource ?source ; oa:hasSelector ?selector .
-          ?selector a kg:QuoteSelector ; oa:exact ?quote .
+          # An article's quote, or a dataset's cell refined by its exact text.
+          ?selector oa:refinedBy? ?text . ?text a oa:TextQuoteSelector ; oa:exact ?quote .
         }}"""
     rows = list(run_local(store, text))
     labels = _labels(store, {t.value for row in rows for t in (row["s"], row["v"], row["qv"]) if _is_iri(t)})

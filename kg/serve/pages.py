@@ -34,12 +34,14 @@ def profile_queries(iri: str) -> dict[str, str]:
         "about": f"SELECT DISTINCT ?p ?o ?label WHERE {{ <{iri}> ?p ?o OPTIONAL {{ ?o {label} ?label }} }} ORDER BY ?p ?o",
         "incoming": f"""SELECT DISTINCT ?s ?p ?label WHERE {{ ?s ?p <{iri}>
             FILTER(?p NOT IN (<{KG}subject>, <{KG}value>, <{KG}about>)) OPTIONAL {{ ?s {label} ?label }} }} ORDER BY ?p ?s""",
-        "claims": f"""SELECT DISTINCT ?claim ?prop ?value ?valueLabel ?rank ?reason ?quote ?source ?title WHERE {{
+        "claims": f"""SELECT DISTINCT ?claim ?prop ?value ?valueLabel ?rank ?reason ?quote ?source ?title ?cell ?credit WHERE {{
             ?claim <{KG}subject> <{iri}> ; <{KG}property> ?prop ; <{KG}value> ?value .
             OPTIONAL {{ ?claim <{KG}rank> ?rank }} OPTIONAL {{ ?claim <{KG}rankReason> ?reason }}
             OPTIONAL {{ ?value {label} ?valueLabel }}
             OPTIONAL {{ ?claim <{PROV}wasDerivedFrom> ?e . ?e <{OA}hasSource> ?source ; <{OA}hasSelector> ?sel .
-                       ?sel a <{OA}TextQuoteSelector> ; <{OA}exact> ?quote .
+                       ?sel <{OA}refinedBy>? ?text . ?text a <{OA}TextQuoteSelector> ; <{OA}exact> ?quote .
+                       OPTIONAL {{ ?sel <{PREFIXES["rdf"]}value> ?cell }}
+                       OPTIONAL {{ ?source <{PREFIXES["schema"]}creditText> ?credit }}
                        OPTIONAL {{ ?source <{DCT}title> ?title }} }}
         }} ORDER BY ?prop ?claim ?source""",
         "disagreements": disagreement_views.involving_query(iri),
@@ -104,7 +106,9 @@ class Page:
             rank = _short(_value(first.get("rank")), self.base).removeprefix("kg:").removesuffix("Rank")
             reason = f" — {escape(_value(first.get('reason')))}" if first.get("reason") else ""
             quotes = "".join(
-                f"<blockquote>“{escape(_value(r.get('quote')))}”<footer>{self.term(r.get('source'), r.get('title'))}</footer></blockquote>"
+                f"<blockquote>“{escape(_value(r.get('quote')))}”<footer>{self.term(r.get('source'), r.get('title'))}"
+                f"{', ' + escape(_value(r.get('cell'))) if r.get('cell') else ''}"
+                f"{' · ' + escape(_value(r.get('credit'))) if r.get('credit') else ''}</footer></blockquote>"
                 for r in group if r.get("quote")
             )
             claim_items.append(

@@ -232,7 +232,11 @@
       var s = sourceById[ev.source] || { file: ev.source };
       var cite = [sourceName(s), s.date, s.kind, s.publisher].filter(Boolean).join(" \u00b7 ");
       if (ev.start >= 0) cite += " \u00b7 characters " + ev.start + "\u2013" + ev.end;
-      list.appendChild(el("li", {}, el("blockquote", {}, ev.quote), el("cite", {}, cite)));
+      if (ev.row) cite += " \u00b7 row " + ev.row + ", column " + ev.column;
+      if (s.credit) cite += " \u00b7 " + s.credit + " (" + s.licence + ")";
+      var entry = el("li", {}, el("blockquote", {}, ev.quote), el("cite", {}, cite));
+      if (ev.note) entry.appendChild(el("p", { className: "note" }, ev.column + " notes: " + ev.note));
+      list.appendChild(entry);
     });
     item.appendChild(list);
     return item;
