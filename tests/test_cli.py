@@ -37,6 +37,8 @@ def test_stats_json_on_a_small_file(corpus_dir):
         "claims": 1,
         "evidence": 1,
         "sources": 1,
+        "datasets": 0,
+        "undecided_names": 0,
         "entities_by_type": {"Chip": 1, "Model": 1},
         "claims_by_property": {"trainedOn": 1},
         "claims_by_rank": {"normal": 1},
@@ -51,6 +53,17 @@ def test_stats_table_lists_conflicts_with_sources(corpus_dir):
     assert result.exit_code == 0, result.output
     assert ("\n  deepseek-v3 developmentCost:\n    5,390,000 USD [priceYear=2023]  per epoch-notable-ai-models\n"
             "    5,600,000 USD  per a000\n") in result.stdout
+
+
+def test_stats_counts_the_dataset_with_the_sources(corpus_dir):
+    result = CliRunner().invoke(cli, ["stats", "--corpus", str(corpus_dir), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert (figures["sources"], figures["datasets"], figures["undecided_names"]) == (5, 1, 2)
+    assert figures["claims_per_source"]["epoch-notable-ai-models"] == 47
+    table = CliRunner().invoke(cli, ["stats", "--corpus", str(corpus_dir)]).stdout
+    assert table.splitlines()[:2] == ["81 entities, 225 claims, 295 pieces of evidence, 5 sources and 1 dataset",
+                                      "2 dataset names with no crosswalk decision (kg match)"]
 
 
 def test_synth_then_build(tmp_path):

@@ -135,8 +135,11 @@ def stats(data, corpus, base, fmt, output):
 def _stats_table(figures: dict) -> str:
     lines = [
         f"{_count(figures['entities'], 'entity', 'entities')}, {_count(figures['claims'], 'claim')}, "
-        f"{_count(figures['evidence'], 'piece', 'pieces')} of evidence, {_count(figures['sources'], 'source')}",
+        f"{_count(figures['evidence'], 'piece', 'pieces')} of evidence, {_count(figures['sources'], 'source')}"
+        + (f" and {_count(figures['datasets'], 'dataset')}" if figures["datasets"] else ""),
     ]
+    if figures["undecided_names"]:
+        lines.append(f"{_count(figures['undecided_names'], 'dataset name')} with no crosswalk decision (kg match)")
     for title, key in (("Entities by type", "entities_by_type"), ("Claims by property", "claims_by_property"),
                        ("Claims by rank", "claims_by_rank"), ("Claims per source", "claims_per_source"),
                        ("Disagreements by kind (kg conflicts)", "disagreements_by_kind")):
