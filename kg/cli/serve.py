@@ -71,7 +71,8 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' localhost:8000/sparql
     """
     from kg.errors import KGError
-    from kg.graph.store import check_nquads, open_store
+    from kg.graph.local_store import open_local
+    from kg.graph.store import nquads_path
     from kg.serve.app import create_app
     from kg.serve.http import Limits
     from kg.serve.multi import serve_processes
@@ -81,10 +82,13 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
     workers = workers or 2 * processes
     if workers < processes:
         raise KGError(f"--workers {workers} is fewer than --processes {processes}: each process needs a worker")
-    # Loaded (or checked) here, so that a missing or corrupt kg.nq is a clean error before anything
-    # starts; the HTTP processes forked later start from this copy for the direct lookups.
+    # Opened here, so that a missing or corrupt kg.nq is a clean error before anything starts, and
+    # the on-disk store is loaded once. Every process then opens that store read-only itself and
+    # shares its files through the page cache; only a graph kept in memory (KG_STORE_CACHE=off, or
+    # a cache folder that cannot be written) is handed to the forked HTTP processes as before.
     click.echo(f"Loading {export}/kg.nq", err=True)
-    store = open_store(export) if direct_lookups else check_nquads(export)
+    store, folder = open_local(nquads_path(export))
+    store = store if direct_lookups and folder is None else None
     app = create_app(export, store=store, base=_base(base), timeout=timeout, workers=workers, queue=queue,
                      row_limit=row_limit, max_query_bytes=max_query_bytes,
                      max_result_bytes=max_result_bytes, worker_memory_mb=worker_memory,

@@ -20,10 +20,10 @@ def sparql_prologue(base: str | None = None) -> str:
 
 
 def open_store(export: Path = DEFAULT_EXPORT):
-    """An in-memory pyoxigraph Store holding export/kg.nq."""
-    path = nquads_path(export)
-    with path.open("rb") as handle:
-        return load_nquads(handle, str(path))
+    """A read-only pyoxigraph Store holding export/kg.nq, from its on-disk copy (kg.graph.local_store)."""
+    from kg.graph.local_store import open_local
+
+    return open_local(nquads_path(export))[0]
 
 
 def nquads_path(export: Path) -> Path:
