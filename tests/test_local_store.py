@@ -105,3 +105,43 @@ def test_invalid_nquads_is_a_clean_error_and_leaves_no_store(export):
     assert result.output.rstrip().endswith("rebuild it with 'kg build'")
     cache = export.parent / ".kg-cache"
     assert [p.name for p in cache.iterdir() if p.name != ".lock"] == []
+
+
+def test_every_process_of_kg_serve_reads_the_one_store_on_disk(export, tmp_path):
+    import contextlib
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import httpx
+
+    from .serve_support import free_port, wait_until_up
+
+    cache = tmp_path / "stores"
+    port = free_port()
+    command = [sys.executable, "-c", "from kg.cli.main import main; main()", "serve", "--export", str(export),
+               "--port", str(port), "--no-access-log", "--processes", "2", "--workers", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, CACHE_ENV: str(cache)})
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url + "/health", process)
+        assert httpx.get(url + "/health").json()["direct_lookups"]["on"] is True
+        store = cache / sha(export / "kg.nq")
+        parents = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError):
+                    parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        family = {process.pid}
+        while grown := {pid for pid, parent in parents.items() if parent in family} - family:
+            family |= grown
+        reading = {pid for pid in family
+                   if any(os.readlink(fd).startswith(f"{store}/") for fd in Path(f"/proc/{pid}/fd").iterdir()
+                          if fd.is_symlink())}
+        # two HTTP processes (the first is the parent) and two query workers
+        assert (len(family), reading) == (4, family)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -51,6 +51,12 @@ def query(query_text, list_, export, endpoint, bindings, timeout, max_response_b
     export (--export), with --endpoint too. Binding a variable the query
     does not use is an error.
 
+    The graph is read from an on-disk pyoxigraph store of export/kg.nq,
+    loaded by the first command that needs it into .kg-cache/SHA256 beside
+    the export folder, SHA256 being kg.nq's hash, so it is never stale.
+    KG_STORE_CACHE=DIR keeps the stores in DIR instead; KG_STORE_CACHE=off
+    parses kg.nq into memory on every call.
+
     \b
     Examples:
       kg query --list

@@ -25,18 +25,18 @@ def usable_cores() -> int:
               help="HTTP server processes sharing the port; each answers direct lookups itself and queues for its own "
                    "share of the workers.  [default: one per CPU core, at most 4 (and at most --workers)]")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Query worker processes in all, each holding a copy of the graph, shared out among the "
-                   "processes.  [default: 2 per HTTP process]")
+              help="Query worker processes in all, each reading the one on-disk store of the graph, shared out "
+                   "among the processes.  [default: 2 per HTTP process]")
 @click.option("--queue", type=click.IntRange(0, 10_000), default=32, show_default=True, help="Queries that may wait for a worker before 429.")
 @click.option("--row-limit", type=click.IntRange(1), default=10_000, show_default=True, help="Rows (or triples) per result; more are cut and flagged.")
 @click.option("--max-query-bytes", type=click.IntRange(1), default=64 * 1024, show_default=True, help="Largest query or request body (413 above).")
 @click.option("--max-result-bytes", type=click.IntRange(1), default=64 * 1024 * 1024, show_default=True,
               help="Largest answer to a query (507 above).")
 @click.option("--worker-memory", type=click.IntRange(0), default=1024, show_default=True, metavar="MB",
-              help="Memory a query may use beyond the loaded graph; a query that needs more fails alone (0: no cap).")
+              help="Memory a query may use beyond the opened graph; a query that needs more fails alone (0: no cap).")
 @click.option("--direct-lookups/--no-direct-lookups", default=True, show_default=True,
               help="Answer queries that are one triple pattern (a label, an IRI's triples) by an index lookup in the "
-                   "HTTP processes, each of which then holds a copy of the graph; all other queries run in the workers.")
+                   "HTTP processes, each of which then opens the graph's store too; all other queries run in the workers.")
 @click.option("--base", default=None, envvar="KG_BASE", show_envvar=True, metavar="IRI",
               help="Base IRI of the graph; IRIs under it resolve to pages here. [default: https://w3id.org/ai-race-kg/]")
 @click.option("--max-header-bytes", type=click.IntRange(1024), default=64 * 1024, show_default=True,
@@ -61,12 +61,15 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
     LOAD and FROM outside the store are refused. A query that is one triple
     pattern is answered by a direct index lookup (at most 1,000 rows, else a
     worker runs it); every other query runs in a worker under the time limit.
+    Every process opens the graph's on-disk store read-only (see kg query
+    --help), so they share one copy of it through the page cache.
 
     \b
     Examples:
       kg serve
       kg serve --port 8080 --timeout 5 --workers 4
-      kg serve --processes 1 --workers 1 --no-direct-lookups   # the least memory: one copy of the graph
+      kg serve --processes 1 --workers 1 --no-direct-lookups   # the fewest processes
+      KG_STORE_CACHE=off kg serve --processes 1 --workers 1     # kg.nq parsed into memory, no store on disk
       kg serve --host 0.0.0.0 --max-connections 500 --header-timeout 5
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' localhost:8000/sparql
     """
