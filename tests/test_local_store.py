@@ -145,3 +145,17 @@ def test_every_process_of_kg_serve_reads_the_one_store_on_disk(export, tmp_path)
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_two_commands_at_once_load_one_store(export, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    cache = tmp_path / "stores"
+    command = [sys.executable, "-c", "from kg.cli.main import main; main()", "query", ASK, "--export", str(export)]
+    env = {**os.environ, CACHE_ENV: str(cache)}
+    both = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(2)]
+    answers = [(p.communicate(timeout=120), p.returncode) for p in both]
+    assert answers == [((b"true\n", b""), 0)] * 2
+    assert sorted(p.name for p in cache.iterdir()) == [".lock", sha(export / "kg.nq")]
