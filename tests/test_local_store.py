@@ -112,6 +112,7 @@ def test_every_process_of_kg_serve_reads_the_one_store_on_disk(export, tmp_path)
     import os
     import subprocess
     import sys
+    import time
     from pathlib import Path
 
     import httpx
@@ -129,18 +130,17 @@ def test_every_process_of_kg_serve_reads_the_one_store_on_disk(export, tmp_path)
         wait_until_up(url + "/health", process)
         assert httpx.get(url + "/health").json()["direct_lookups"]["on"] is True
         store = cache / sha(export / "kg.nq")
-        parents = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
+        # /health answers once one HTTP process is up; the other may still be opening the store
+        deadline = time.monotonic() + 60
+        while True:
+            family, reading = _family(process.pid), set()
+            for pid in family:
                 with contextlib.suppress(OSError):
-                    parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        family = {process.pid}
-        while grown := {pid for pid, parent in parents.items() if parent in family} - family:
-            family |= grown
-        reading = {pid for pid in family
-                   if any(os.readlink(fd).startswith(f"{store}/") for fd in Path(f"/proc/{pid}/fd").iterdir()
-                          if fd.is_symlink())}
-        # two HTTP processes (the first is the parent) and two query workers
+                    if any(os.readlink(fd).startswith(f"{store}/") for fd in Path(f"/proc/{pid}/fd").iterdir()):
+                        reading.add(pid)
+            if (len(family), reading) == (4, family) or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
         assert (len(family), reading) == (4, family)
     finally:
         process.terminate()
@@ -159,3 +159,19 @@ def test_two_commands_at_once_load_one_store(export, tmp_path):
     answers = [(p.communicate(timeout=120), p.returncode) for p in both]
     assert answers == [((b"true\n", b""), 0)] * 2
     assert sorted(p.name for p in cache.iterdir()) == [".lock", sha(export / "kg.nq")]
+
+
+def _family(pid: int) -> set[int]:
+    """``pid`` and all its descendants, from /proc."""
+    import contextlib
+    from pathlib import Path
+
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    family = {pid}
+    while grown := {child for child, parent in parents.items() if parent in family} - family:
+        family |= grown
+    return family
