@@ -20,7 +20,7 @@ def sparql_prologue(base: str | None = None) -> str:
 
 
 def open_store(export: Path = DEFAULT_EXPORT):
-    """A read-only pyoxigraph Store holding export/kg.nq, from its on-disk copy (kg.graph.local_store)."""
+    """A pyoxigraph Store holding export/kg.nq: its on-disk copy opened read-only (kg.graph.local_store)."""
     from kg.graph.local_store import open_local
 
     return open_local(nquads_path(export))[0]
