@@ -51,6 +51,12 @@ def query(query_text, list_, export, endpoint, bindings, timeout, max_response_b
     export (--export), with --endpoint too. Binding a variable the query
     does not use is an error.
 
+    The graph is parsed from export/kg.nq into memory. On a large graph,
+    KG_STORE_CACHE=auto reads it instead from an on-disk pyoxigraph store,
+    loaded by the first command that needs it into .kg-cache/SHA256 beside
+    the export folder, SHA256 being kg.nq's hash, so it is never stale;
+    KG_STORE_CACHE=DIR keeps the stores in DIR.
+
     \b
     Examples:
       kg query --list

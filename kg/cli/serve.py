@@ -25,18 +25,18 @@ def usable_cores() -> int:
               help="HTTP server processes sharing the port; each answers direct lookups itself and queues for its own "
                    "share of the workers.  [default: one per CPU core, at most 4 (and at most --workers)]")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Query worker processes in all, each holding a copy of the graph, shared out among the "
-                   "processes.  [default: 2 per HTTP process]")
+              help="Query worker processes in all, each reading the one on-disk store of the graph, shared out "
+                   "among the processes.  [default: 2 per HTTP process]")
 @click.option("--queue", type=click.IntRange(0, 10_000), default=32, show_default=True, help="Queries that may wait for a worker before 429.")
 @click.option("--row-limit", type=click.IntRange(1), default=10_000, show_default=True, help="Rows (or triples) per result; more are cut and flagged.")
 @click.option("--max-query-bytes", type=click.IntRange(1), default=64 * 1024, show_default=True, help="Largest query or request body (413 above).")
 @click.option("--max-result-bytes", type=click.IntRange(1), default=64 * 1024 * 1024, show_default=True,
               help="Largest answer to a query (507 above).")
 @click.option("--worker-memory", type=click.IntRange(0), default=1024, show_default=True, metavar="MB",
-              help="Memory a query may use beyond the loaded graph; a query that needs more fails alone (0: no cap).")
+              help="Memory a query may use beyond the opened graph; a query that needs more fails alone (0: no cap).")
 @click.option("--direct-lookups/--no-direct-lookups", default=True, show_default=True,
               help="Answer queries that are one triple pattern (a label, an IRI's triples) by an index lookup in the "
-                   "HTTP processes, each of which then holds a copy of the graph; all other queries run in the workers.")
+                   "HTTP processes, each of which then opens the graph's store too; all other queries run in the workers.")
 @click.option("--base", default=None, envvar="KG_BASE", show_envvar=True, metavar="IRI",
               help="Base IRI of the graph; IRIs under it resolve to pages here. [default: https://w3id.org/ai-race-kg/]")
 @click.option("--max-header-bytes", type=click.IntRange(1024), default=64 * 1024, show_default=True,
@@ -61,17 +61,21 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
     LOAD and FROM outside the store are refused. A query that is one triple
     pattern is answered by a direct index lookup (at most 1,000 rows, else a
     worker runs it); every other query runs in a worker under the time limit.
+    Every process opens the graph's on-disk store read-only (see kg query
+    --help), so they share one copy of it through the page cache.
 
     \b
     Examples:
       kg serve
       kg serve --port 8080 --timeout 5 --workers 4
-      kg serve --processes 1 --workers 1 --no-direct-lookups   # the least memory: one copy of the graph
+      kg serve --processes 1 --workers 1 --no-direct-lookups   # the fewest processes
+      KG_STORE_CACHE=auto kg serve                              # every process reads one on-disk store
       kg serve --host 0.0.0.0 --max-connections 500 --header-timeout 5
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' localhost:8000/sparql
     """
     from kg.errors import KGError
-    from kg.graph.store import check_nquads, open_store
+    from kg.graph.local_store import open_local
+    from kg.graph.store import nquads_path
     from kg.serve.app import create_app
     from kg.serve.http import Limits
     from kg.serve.multi import serve_processes
@@ -81,10 +85,16 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
     workers = workers or 2 * processes
     if workers < processes:
         raise KGError(f"--workers {workers} is fewer than --processes {processes}: each process needs a worker")
-    # Loaded (or checked) here, so that a missing or corrupt kg.nq is a clean error before anything
-    # starts; the HTTP processes forked later start from this copy for the direct lookups.
+    # Opened here, so that a missing or corrupt kg.nq is a clean error before anything starts, and
+    # the on-disk store is loaded once. Every process then opens that store read-only itself and
+    # shares its files through the page cache; a graph kept in memory (the default, KG_STORE_CACHE=off, or
+    # a cache folder that cannot be written) is handed to the forked HTTP processes as before.
     click.echo(f"Loading {export}/kg.nq", err=True)
-    store = open_store(export) if direct_lookups else check_nquads(export)
+    from kg.graph.switch import reading
+
+    with reading(export):  # never a kg.nq from the middle of a build's switch
+        store, folder = open_local(nquads_path(export))
+    store = store if direct_lookups and folder is None else None
     app = create_app(export, store=store, base=_base(base), timeout=timeout, workers=workers, queue=queue,
                      row_limit=row_limit, max_query_bytes=max_query_bytes,
                      max_result_bytes=max_result_bytes, worker_memory_mb=worker_memory,

@@ -20,13 +20,13 @@ def sparql_prologue(base: str | None = None) -> str:
 
 
 def open_store(export: Path = DEFAULT_EXPORT):
-    """An in-memory pyoxigraph Store holding export/kg.nq."""
+    """A pyoxigraph Store holding export/kg.nq: in memory, or its on-disk copy
+    opened read-only when KG_STORE_CACHE asks for one (kg.graph.local_store)."""
+    from kg.graph.local_store import open_local
     from kg.graph.switch import reading
 
     with reading(export):
-        path = nquads_path(export)
-        with path.open("rb") as handle:
-            return load_nquads(handle, str(path))
+        return open_local(nquads_path(export))[0]
 
 
 def nquads_path(export: Path) -> Path:

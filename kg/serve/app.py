@@ -190,7 +190,7 @@ def create_app(export_dir: Path | str = "export", store=None, **options):
     """The endpoint over the graph built into ``export_dir`` (its kg.nq).
 
     ``store``, that graph already loaded into pyoxigraph, serves the direct
-    lookups; without it the app loads its own copy at startup."""
+    lookups; without it the app opens the graph's store (kg.graph.store.open_store) at startup."""
     settings = Settings(export=Path(export_dir), **options)
     nquads_path(settings.export)  # a KGError now if there is no graph to serve
     pool = Pool(settings.export, size=settings.workers, queue=settings.queue, timeout=settings.timeout,
@@ -198,7 +198,7 @@ def create_app(export_dir: Path | str = "export", store=None, **options):
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        # this process's own copy of the graph, for direct lookups, loads while the workers load theirs
+        # this process's handle on the graph, for direct lookups, opens while the workers open theirs
         loading = None
         if settings.direct_lookups and store is None:
             loading = asyncio.ensure_future(asyncio.to_thread(open_store, settings.export))
