@@ -176,13 +176,8 @@ def _compile_claim(claim: Claim, mint: Minter, vocab, best_rank, add) -> None:
         if ev.fragment:
             _compile_cell(c, claim, ev, mint, add)
             continue
-        g = mint.graph(ev.source)
-        e = mint.evidence(claim.key, ev.source, ev.exact)
-        quote, position = f"<{e}-quote>", f"<{e}-position>"
-        e = f"<{e}>"
-        add((c, T["prov:wasDerivedFrom"], e, g))
-        add((e, RDF_TYPE, T["kg:Evidence"], g))
-        add((e, T["oa:hasSource"], mint.source(ev.source), g))
+        iri, g = _evidence(c, claim, ev, ev.exact, mint, add)
+        e, quote, position = f"<{iri}>", f"<{iri}-quote>", f"<{iri}-position>"
         add((e, T["oa:hasSelector"], quote, g))
         add((e, T["oa:hasSelector"], position, g))
         add((quote, RDF_TYPE, T["kg:QuoteSelector"], g))
@@ -194,6 +189,18 @@ def _compile_claim(claim: Claim, mint: Minter, vocab, best_rank, add) -> None:
         add((position, RDF_TYPE, T["oa:TextPositionSelector"], g))
         add((position, T["oa:start"], literal(str(ev.start), "nonNegativeInteger"), g))
         add((position, T["oa:end"], literal(str(ev.end), "nonNegativeInteger"), g))
+
+
+def _evidence(c: str, claim: Claim, ev, locator: str, mint: Minter, add) -> tuple[str, str]:
+    """(IRI, its source's graph) of the evidence of ``claim`` that ``locator``
+    (a quote's exact text, a cell's fragment) picks out of its source."""
+    g = mint.graph(ev.source)
+    iri = mint.evidence(claim.key, ev.source, locator)
+    e = f"<{iri}>"
+    add((c, T["prov:wasDerivedFrom"], e, g))
+    add((e, RDF_TYPE, T["kg:Evidence"], g))
+    add((e, T["oa:hasSource"], mint.source(ev.source), g))
+    return iri, g
 
 
 def _iri_or_text(text: str) -> str:
@@ -217,13 +224,8 @@ def _compile_dataset(rec, mint: Minter, add) -> None:
 
 def _compile_cell(c: str, claim: Claim, ev, mint: Minter, add) -> None:
     """Evidence from a dataset's cell: an RFC 7111 fragment refined by the cell's exact text."""
-    g = mint.graph(ev.source)
-    e = mint.evidence(claim.key, ev.source, ev.fragment)
-    cell, text = f"<{e}-cell>", f"<{e}-text>"
-    e = f"<{e}>"
-    add((c, T["prov:wasDerivedFrom"], e, g))
-    add((e, RDF_TYPE, T["kg:Evidence"], g))
-    add((e, T["oa:hasSource"], mint.source(ev.source), g))
+    iri, g = _evidence(c, claim, ev, ev.fragment, mint, add)
+    e, cell, text = f"<{iri}>", f"<{iri}-cell>", f"<{iri}-text>"
     add((e, T["oa:hasSelector"], cell, g))
     if ev.note:
         add((e, T["kg:publisherNote"], literal(ev.note), g))
