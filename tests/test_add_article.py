@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from kg.cli.main import cli
 from kg.curate.load import load
-from kg.curate.sources import plain_text_states
+from kg.curate.article_states import plain_text_states
 
 from .conftest import DATA, FIXTURES, writable_copy
 

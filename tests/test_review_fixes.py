@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from kg.cli.main import cli
 from kg.curate.model import suggest_id
-from kg.curate.sources import plain_text_states
+from kg.curate.article_states import plain_text_states
 
 from .conftest import DATA
 
