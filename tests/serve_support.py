@@ -37,9 +37,9 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60.0) ->
 
 
 @contextlib.contextmanager
-def running(command: list[str], probe: str, timeout: float = 60.0):
+def running(command: list[str], probe: str, timeout: float = 60.0, cwd: Path | None = None):
     """A server process, up once ``probe`` answers; stopped on exit."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
     try:
         wait_until_up(probe, process, timeout)
         yield process

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .serve_support import free_port, wait_until_up
+from .serve_support import free_port, running
 
 VIRTUOSO_MAX_ROWS = 1000  # ResultSetMaxRows: small, so that a test can pass it quickly
 
@@ -75,20 +75,10 @@ def virtuoso_server(directory: Path):
     sql_port, http_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
     ini.write_text(_INI.format(dir=directory, sql_port=sql_port, http_port=http_port, max_rows=VIRTUOSO_MAX_ROWS))
-    process = subprocess.Popen([server, "-f", "-c", str(ini)], cwd=directory,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{http_port}"
-        wait_until_up(url + "/sparql?query=ASK%7B%7D", process, timeout=120)
+    url = f"http://127.0.0.1:{http_port}"
+    with running([server, "-f", "-c", str(ini)], url + "/sparql?query=ASK%7B%7D", timeout=120, cwd=directory):
         password = secrets.token_hex(12)
         # a new database has dba/dba; the Graph Store endpoint then logs in with digest
         subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec=USER_SET_PASSWORD('dba', '{password}');"],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
         yield Virtuoso(url, "dba", password)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

@@ -27,26 +27,13 @@ import httpx
 import pytest
 
 from ..serve_support import free_port
+from .conftest import ENTITIES
 
 pytestmark = pytest.mark.benchmark
 
-ENTITIES = int(os.environ.get("KG_BENCH_ENTITIES", "100000"))
 MEASURE = Path(__file__).with_name("measure.py")
 KG = [sys.executable, "-c", "from kg.cli.main import main; main()"]
 LOOKUP = 'SELECT ?e WHERE { ?e rdfs:label "%s"@en }'
-
-
-@pytest.fixture(scope="module")
-def bench_export(tmp_path_factory) -> Path:
-    from kg.build import build
-    from kg.synthetic import generate
-
-    folder = Path(os.environ.get("KG_BENCH_DIR") or tmp_path_factory.mktemp("bench"))
-    export = folder / f"export-{ENTITIES}"
-    if not (export / "kg.nq").is_file():
-        data, corpus = generate(folder / f"synth-{ENTITIES}", ENTITIES)
-        build(data, corpus, export)
-    return export
 
 
 def measure(args: list[str], env: dict) -> dict:

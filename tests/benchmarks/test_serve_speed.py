@@ -34,10 +34,10 @@ import httpx
 import pytest
 
 from ..serve_support import free_port, live_kg_serve, oxigraph_server, running, tool
+from .conftest import ENTITIES
 
 pytestmark = pytest.mark.benchmark
 
-ENTITIES = int(os.environ.get("KG_BENCH_ENTITIES", "100000"))
 DURATION = os.environ.get("KG_BENCH_DURATION", "10s")
 ROUNDS = int(os.environ.get("KG_BENCH_ROUNDS", "3"))
 CONNECTIONS = 16
@@ -45,19 +45,6 @@ LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 QUERY = 'SELECT ?e WHERE {{ ?e <' + LABEL + '> "{label}"@en }}'
 TARGETS = {"rdflib-endpoint": 30.0, "oxigraph serve-read-only": 0.4}
 OURS = ("kg serve", "kg serve --processes 1", "kg serve --no-direct-lookups")
-
-
-@pytest.fixture(scope="module")
-def bench_export(tmp_path_factory) -> Path:
-    from kg.build import build
-    from kg.synthetic import generate
-
-    folder = Path(os.environ.get("KG_BENCH_DIR") or tmp_path_factory.mktemp("bench"))
-    export = folder / f"export-{ENTITIES}"
-    if not (export / "kg.nq").is_file():
-        data, corpus = generate(folder / f"synth-{ENTITIES}", ENTITIES)
-        build(data, corpus, export)
-    return export
 
 
 def entity_labels(export: Path) -> list[str]:
