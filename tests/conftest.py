@@ -1,6 +1,7 @@
 """Shared fixtures: the real corpus, and the real data built once per session."""
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -28,6 +29,18 @@ def writable_copy(source: Path, target: Path) -> Path:
     for folder in [target, *(path for path in target.rglob("*") if path.is_dir())]:
         folder.chmod(0o755)
     return target
+
+
+def write_articles(corpus: Path, articles: dict[str, tuple[str, str]]) -> str:
+    """Write each source's article ({id: (file name, text)}) into ``corpus`` and
+    return the YAML ``sources:`` block that records them, sha256 included."""
+    corpus.mkdir(parents=True, exist_ok=True)
+    lines = ["sources:"]
+    for source_id, (name, text) in articles.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+        sha = hashlib.sha256((corpus / name).read_bytes()).hexdigest()
+        lines.append(f"  - {{id: {source_id}, file: {name}, sha256: {sha}, kind: news}}")
+    return "\n".join(lines) + "\n"
 
 
 @pytest.fixture(scope="session")

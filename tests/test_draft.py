@@ -1,11 +1,12 @@
 """kg draft on an invented article: candidates, quotes, properties, hedges, existing claims."""
 from __future__ import annotations
 
-import hashlib
 
 from click.testing import CliRunner
 
 from kg.cli.main import cli
+
+from .conftest import write_articles
 
 OLD = "Quillfeather Labs trained the Wren-2 model on Basalt X9 chips, the lab said.\n"
 NEW = (
@@ -16,15 +17,9 @@ NEW = (
 
 
 def _place(tmp_path, monkeypatch):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "000_old.txt").write_text(OLD, encoding="utf-8")
-    (corpus / "001_new.txt").write_text(NEW, encoding="utf-8")
-    sha = {n: hashlib.sha256((corpus / n).read_bytes()).hexdigest() for n in ("000_old.txt", "001_new.txt")}
+    sources = write_articles(tmp_path / "corpus", {"a000": ("000_old.txt", OLD), "a001": ("001_new.txt", NEW)})
     (tmp_path / "data.yaml").write_text(
-        "sources:\n"
-        f"  - {{id: a000, file: 000_old.txt, sha256: {sha['000_old.txt']}, kind: news}}\n"
-        f"  - {{id: a001, file: 001_new.txt, sha256: {sha['001_new.txt']}, kind: news}}\n"
+        sources +
         "entities:\n"
         "  - {id: quillfeather, type: Lab, name: Quillfeather Labs}\n"
         "  - {id: wren-2, type: Model, name: Wren-2}\n"

@@ -1,13 +1,14 @@
 """kg quote, and the help the build gives when a quote is not found."""
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 
 import pytest
 from click.testing import CliRunner
 
 from kg.cli.main import cli
+
+from .conftest import write_articles
 
 # Invented articles; the second is stored in NFD, as some tools save text.
 N001 = (
@@ -19,15 +20,9 @@ N002 = unicodedata.normalize("NFD", "The launch was held at the Caf\u00e9 Bellec
 
 @pytest.fixture()
 def place(tmp_path, monkeypatch):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "n001.txt").write_text(N001, encoding="utf-8")
-    (corpus / "n002.txt").write_text(N002, encoding="utf-8")
-    sha = {n: hashlib.sha256((corpus / n).read_bytes()).hexdigest() for n in ("n001.txt", "n002.txt")}
+    sources = write_articles(tmp_path / "corpus", {"n001": ("n001.txt", N001), "n002": ("n002.txt", N002)})
     (tmp_path / "data.yaml").write_text(
-        "sources:\n"
-        f"  - {{id: n001, file: n001.txt, sha256: {sha['n001.txt']}, kind: news}}\n"
-        f"  - {{id: n002, file: n002.txt, sha256: {sha['n002.txt']}, kind: news}}\n"
+        sources +
         "entities:\n"
         "  - {id: wren-2, type: Model, name: Wren-2}\n"
         "  - {id: basalt-x9, type: Chip, name: Basalt X9}\n"

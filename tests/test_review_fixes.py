@@ -13,7 +13,7 @@ from kg.cli.main import cli
 from kg.curate.model import suggest_id
 from kg.curate.article_states import plain_text_states
 
-from .conftest import DATA
+from .conftest import DATA, write_articles
 
 CAFE = "The Café Nova lab said DeepSeek trained its model cheaply.\n"
 CAFE_SHA = hashlib.sha256(CAFE.encode()).hexdigest()
@@ -187,11 +187,8 @@ def test_an_empty_filtered_report_names_its_filter(corpus_dir, args, said):
 def test_a_property_phrase_inside_an_actors_name_proposes_nothing(tmp_path, monkeypatch):
     # "Rival" is a phrase registered for competesWith; here it is part of a name
     article = "Rival Labs praised Quillfeather Labs at the fair.\n"
-    (tmp_path / "corpus").mkdir()
-    (tmp_path / "corpus" / "000_a.txt").write_text(article, encoding="utf-8")
-    sha = hashlib.sha256(article.encode()).hexdigest()
     (tmp_path / "data.yaml").write_text(
-        f"sources:\n  - {{id: a000, file: 000_a.txt, sha256: {sha}, kind: news}}\n"
+        write_articles(tmp_path / "corpus", {"a000": ("000_a.txt", article)}) +
         "entities:\n"
         "  - {id: quillfeather, type: Lab, name: Quillfeather Labs}\n"
         "  - {id: rival-labs, type: Lab, name: Rival Labs}\n", encoding="utf-8")
