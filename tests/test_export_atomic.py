@@ -44,6 +44,13 @@ def start(out: Path, base: str, corpus: Path, fault: str | None = None) -> subpr
                              "--base", base], stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
+def kill_mid_switch(out: Path, corpus: Path) -> None:
+    """A build of the "new" base into ``out`` that dies by SIGKILL after its first rename."""
+    killed = start(out, BASES["new"], corpus, fault="kill")
+    killed.communicate()
+    assert killed.returncode == -signal.SIGKILL
+
+
 def read_until(stream, line: str) -> list[str]:
     """The lines read up to and including ``line``, or to the end of ``stream``."""
     seen = []
@@ -76,9 +83,7 @@ def old_export(refs, tmp_path) -> Path:
 
 def test_a_build_killed_between_renames_is_finished_by_the_next_reader(refs, tmp_path, corpus_dir):
     out = old_export(refs, tmp_path)
-    killed = start(out, BASES["new"], corpus_dir, fault="kill")
-    killed.communicate()
-    assert killed.returncode == -signal.SIGKILL
+    kill_mid_switch(out, corpus_dir)
     # the state the kill left: the first file switched, the others not yet
     assert (out / "graph.html").read_bytes() == (refs["new"] / "graph.html").read_bytes()
     assert (out / "kg.nq").read_bytes() == (refs["old"] / "kg.nq").read_bytes()
@@ -96,9 +101,7 @@ def test_the_next_build_removes_what_a_killed_build_left(refs, tmp_path, corpus_
     # what a build killed while writing left in earlier versions: hidden files beside the exports
     (out / ".kg.nq.k2j4f9.tmp").write_text("half a graph")
     (out / ".graph.html.0a1b2c.tmp").write_text("<html")
-    killed = start(out, BASES["new"], corpus_dir, fault="kill")
-    killed.communicate()
-    assert killed.returncode == -signal.SIGKILL
+    kill_mid_switch(out, corpus_dir)
 
     build = start(out, BASES["other"], corpus_dir)
     _, err = build.communicate()
@@ -180,9 +183,7 @@ def test_kg_serve_finishes_a_killed_switch_before_it_answers(refs, tmp_path, cor
     from kg.serve.app import create_app
 
     out = old_export(refs, tmp_path)
-    killed = start(out, BASES["new"], corpus_dir, fault="kill")
-    killed.communicate()
-    assert killed.returncode == -signal.SIGKILL
+    kill_mid_switch(out, corpus_dir)
 
     with TestClient(create_app(out, workers=1)) as client:
         home = client.get("/")
