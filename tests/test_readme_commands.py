@@ -44,15 +44,23 @@ def kg_command_lines(shell: str) -> list[list[str]]:
     return [c[1:] for c in commands if c[:1] == ["kg"]]
 
 
-def check_parses(args: list[str]) -> None:
-    """``kg ARGS`` names a real command and its options and arguments parse."""
-    if not args or args[0] in ("--help", "-h", "--version"):
-        return
-    assert args[0] in cli.commands, f"kg {args[0]} is not a command"
-    if any(a in ("--help", "-h") for a in args[1:]):
-        return
-    command = cli.commands[args[0]]
-    with command.make_context(args[0], list(args[1:])):
+def check_parses(args: list[str], naming: bool = False) -> None:
+    """``kg ARGS`` names a real command and its options and arguments parse;
+    with ``naming``, ARGS may also be just a command's name (prose does that)."""
+    group, name = cli, "kg"
+    while True:
+        if not args or args[0] in ("--help", "-h", "--version"):
+            return
+        assert args[0] in group.commands, f"{name} {args[0]} is not a command"
+        if any(a in ("--help", "-h") for a in args[1:]):
+            return
+        command, name, args = group.commands[args[0]], f"{name} {args[0]}", list(args[1:])
+        if naming and not args:
+            return
+        if not isinstance(command, click.Group):
+            break
+        group = command  # a group's context does not parse its subcommand: follow it
+    with command.make_context(name, args):
         pass
 
 
@@ -83,11 +91,8 @@ def help_example_lines() -> list[tuple[str, str]]:
 @pytest.mark.parametrize("where, line", readme_shell_lines())
 def test_every_kg_command_in_the_readme_parses(where, line):
     for args in kg_command_lines(line):
-        if len(args) == 1 and where == "prose":
-            assert args[0] in cli.commands or args[0] == "--help", f"README: {line!r}: kg {args[0]} is not a command"
-            continue
         try:
-            check_parses(args)
+            check_parses(args, naming=where == "prose")
         except click.ClickException as exc:
             pytest.fail(f"README: {line!r}: {exc.format_message()}")
 
@@ -106,6 +111,10 @@ def test_the_checks_catch_a_wrong_option_and_a_wrong_choice():
         check_parses(kg_command_lines("kg export csv --format json")[0])
     with pytest.raises(click.BadParameter):
         check_parses(kg_command_lines("kg stats --format csv -o x.csv")[0])
+    with pytest.raises(AssertionError, match="kg source ad is not a command"):
+        check_parses(kg_command_lines("kg source ad x --kind news")[0])
+    with pytest.raises(click.NoSuchOption):
+        check_parses(kg_command_lines("kg source add x --knd news")[0])
     assert kg_command_lines("kg a | kg b --c 'd e' < f.rq && echo kg") == [["a"], ["b", "--c", "d e"]]
 
 
