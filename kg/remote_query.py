@@ -71,24 +71,13 @@ def run_remote(endpoint: str, text: str, base: str | None = None, timeout: float
     if not response.ok:
         detail = response.detail()
         raise KGError(f"the SPARQL endpoint {endpoint} answered {response.status_line}" + (f": {detail}" if detail else ""))
-    result = _parse(response.body, form, endpoint)
-    cap = _cut_at(response, _count(response.body, form, endpoint))
+    result, count = _parse(response.body, form, endpoint)
+    cap = _cut_at(response, count)
     if cap:
         raise Truncated(f"the SPARQL endpoint {endpoint} sent only the first {cap} of the answer ({_why(response)}); "
                         "the rest is missing: narrow the query, page it with LIMIT and OFFSET, or raise the "
                         "store's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)", result)
     return result
-
-
-def _count(payload: bytes, form: str, endpoint: str) -> int | None:
-    """How many rows (or triples) the answer holds; None for ASK. It reads a
-    parse of its own: the caller's solutions can be read only once."""
-    result = _parse(payload, form, endpoint)
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        return len(result)
-    if form == "ASK":
-        return None
-    return sum(1 for _ in result)
 
 
 def _cut_at(response: Response, count: int | None) -> str:
@@ -113,19 +102,20 @@ def _why(response: Response) -> str:
 
 
 def _parse(payload: bytes, form: str, endpoint: str):
+    """(result, how many rows or triples it holds; None for ASK)."""
     import pyoxigraph
 
     try:
         if form == "CONSTRUCT" or form == "DESCRIBE":
-            return [quad.triple for quad in pyoxigraph.parse(payload, pyoxigraph.RdfFormat.N_TRIPLES)]
+            triples = [quad.triple for quad in pyoxigraph.parse(payload, pyoxigraph.RdfFormat.N_TRIPLES)]
+            return triples, len(triples)
         results = pyoxigraph.parse_query_results(payload, pyoxigraph.QueryResultsFormat.JSON)
-        if isinstance(results, pyoxigraph.QuerySolutions):
-            # a malformed solution raises only when it is read: read them all here, then parse
-            # again for the caller (the answer is capped in size, so this costs little)
-            for _ in results:
-                pass
-            results = pyoxigraph.parse_query_results(payload, pyoxigraph.QueryResultsFormat.JSON)
-        return results
+        if not isinstance(results, pyoxigraph.QuerySolutions):
+            return results, None
+        # A malformed solution raises only when it is read, and solutions can be read once:
+        # count them all here, then parse again for the caller (the answer is capped in size).
+        count = sum(1 for _ in results)
+        return pyoxigraph.parse_query_results(payload, pyoxigraph.QueryResultsFormat.JSON), count
     except (SyntaxError, ValueError) as exc:
         raise KGError(f"the SPARQL endpoint {endpoint} sent an answer that is not {ACCEPT[form]}: "
                       f"{safe_text(str(exc))}") from None
