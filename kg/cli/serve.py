@@ -74,8 +74,8 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' localhost:8000/sparql
     """
     from kg.errors import KGError
-    from kg.graph.local_store import open_local
-    from kg.graph.store import nquads_path
+    from kg.graph.local_store import cache_root, open_local
+    from kg.graph.store import check_nquads, nquads_path
     from kg.serve.app import create_app
     from kg.serve.http import Limits
     from kg.serve.multi import serve_processes
@@ -92,9 +92,13 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
     click.echo(f"Loading {export}/kg.nq", err=True)
     from kg.graph.switch import reading
 
-    with reading(export):  # never a kg.nq from the middle of a build's switch
-        store, folder = open_local(nquads_path(export))
-    store = store if direct_lookups and folder is None else None
+    if direct_lookups or cache_root(nquads_path(export)) is not None:
+        with reading(export):  # never a kg.nq from the middle of a build's switch
+            store, folder = open_local(nquads_path(export))
+        store = store if direct_lookups and folder is None else None
+    else:  # no process here needs the graph: only check it, without keeping it
+        check_nquads(export)
+        store = None
     app = create_app(export, store=store, base=_base(base), timeout=timeout, workers=workers, queue=queue,
                      row_limit=row_limit, max_query_bytes=max_query_bytes,
                      max_result_bytes=max_result_bytes, worker_memory_mb=worker_memory,

@@ -96,28 +96,34 @@ def ensure_store(nquads: Path, root: Path) -> Path:
     return folder
 
 
+def load_nquads(source, name: str, store=None):
+    """``store`` (a new in-memory one by default) with the N-Quads of ``source``, a
+    file path, an open file or bytes, bulk-loaded; bad input is a KGError naming ``name``."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store() if store is None else store
+    try:
+        if isinstance(source, Path):
+            store.bulk_load(path=str(source), format=pyoxigraph.RdfFormat.N_QUADS)
+        else:
+            store.bulk_load(source, pyoxigraph.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        raise KGError(f"{name} is not valid N-Quads ({exc}); rebuild it with 'kg build'") from None
+    return store
+
+
 def _load(nquads: Path, folder: Path) -> None:
     import pyoxigraph
 
     store = pyoxigraph.Store(str(folder))
     try:
-        store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
-        store.optimize()
-    except SyntaxError as exc:
-        raise KGError(f"{nquads} is not valid N-Quads ({exc}); rebuild it with 'kg build'") from None
+        load_nquads(nquads, str(nquads), store).optimize()
     finally:
         del store  # closes the database before its folder is renamed
 
 
 def _in_memory(nquads: Path):
-    import pyoxigraph
-
-    store = pyoxigraph.Store()
-    try:
-        store.bulk_load(path=str(nquads), format=pyoxigraph.RdfFormat.N_QUADS)
-    except SyntaxError as exc:
-        raise KGError(f"{nquads} is not valid N-Quads ({exc}); rebuild it with 'kg build'") from None
-    return store
+    return load_nquads(nquads, str(nquads))
 
 
 def _touch(folder: Path) -> None:

@@ -53,18 +53,6 @@ def check_nquads(export: Path = DEFAULT_EXPORT) -> None:
             raise KGError(f"{path} is not valid N-Quads ({exc}); rebuild it with 'kg build'") from None
 
 
-def load_nquads(source, name: str):
-    """A pyoxigraph Store of N-Quads from a file or bytes; bad input is a KGError."""
-    import pyoxigraph
-
-    store = pyoxigraph.Store()
-    try:
-        store.bulk_load(source, pyoxigraph.RdfFormat.N_QUADS)
-    except SyntaxError as exc:
-        raise KGError(f"{name} is not valid N-Quads ({exc}); rebuild it with 'kg build'") from None
-    return store
-
-
 def prefixes(base: str | None = None) -> dict[str, str]:
     """The prefixes declared for every query: vocabularies and minted IRIs."""
     from kg.graph.terms import DEFAULT_BASE, base_prefixes

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import KGError
-from kg.graph.store import NQUADS, load_nquads, open_store, prefixes
+from kg.graph.local_store import load_nquads
+from kg.graph.store import NQUADS, open_store, prefixes
 from kg.query import graph_base, run_local
 from kg.report.profile import qualifier_terms
 from kg.report.results import Rows, Shortener, local_name, rank_name
