@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import base64
 import os
-
-import httpx
+from typing import TYPE_CHECKING
 
 from kg.errors import KGError
+
+if TYPE_CHECKING:  # httpx is imported when a digest login needs it, not by the CLI's options
+    import httpx
 
 TOKEN_ENV = "KG_PUSH_TOKEN"
 USER_ENV = "KG_PUSH_USER"
 PASSWORD_ENV = "KG_PUSH_PASSWORD"
 AUTH_CHOICES = ("none", "basic", "bearer", "digest")
-AUTH_HELP = (f"Log in with basic or digest ({USER_ENV} and {PASSWORD_ENV} in the environment) "
-             f"or bearer ({TOKEN_ENV}).")
 
 
 def _user_password(auth: str, env) -> tuple[str, str]:
@@ -47,5 +47,7 @@ def login(auth: str, environ: dict | None = None) -> tuple[dict[str, str], httpx
         user, password = _user_password(auth, env)
         return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")}, None
     if auth == "digest":
+        import httpx
+
         return {}, httpx.DigestAuth(*_user_password(auth, env))
     raise KGError(f"unknown --auth {auth!r}; use {', '.join(AUTH_CHOICES)}")

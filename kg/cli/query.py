@@ -8,6 +8,7 @@ import click
 
 from kg.cli.options import _base, _fail_cleanly, data_options, emit, export_option, output_options
 from kg.errors import KGError
+from kg.login import AUTH_CHOICES
 from kg.report.results import GRAPH_FORMATS, TABLE_FORMATS
 
 ALL_FORMATS = TABLE_FORMATS + GRAPH_FORMATS
@@ -25,7 +26,7 @@ ALL_FORMATS = TABLE_FORMATS + GRAPH_FORMATS
               help="Seconds a remote endpoint has for the whole answer, from connecting to its last byte.")
 @click.option("--max-response-bytes", type=click.IntRange(1), default=256 * 1024 * 1024, show_default=True,
               help="Largest answer read from a remote endpoint; a larger one is an error.")
-@click.option("--auth", type=click.Choice(["none", "basic", "bearer", "digest"]), default="none", show_default=True,
+@click.option("--auth", type=click.Choice(AUTH_CHOICES), default="none", show_default=True,
               help="Log in to the --endpoint as kg push does. Secrets come from the environment only: "
                    "KG_PUSH_TOKEN (bearer), KG_PUSH_USER and KG_PUSH_PASSWORD (basic, digest).")
 @click.option("--base", default=None, envvar="KG_BASE", metavar="IRI", help="Base IRI the export was built with.")

@@ -6,6 +6,7 @@ import os
 import click
 
 from kg.cli.options import _base, _fail_cleanly, export_option
+from kg.login import AUTH_CHOICES
 
 
 def usable_cores() -> int:
@@ -127,7 +128,7 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
               help="Store the default graph in this named graph, for stores that refuse the default graph "
                    "(Virtuoso); the canned queries then need a store whose default graph is the union of its graphs.")
 @click.option("--replace", is_flag=True, help="Replace each graph (PUT) instead of adding to it (POST); a re-push is idempotent.")
-@click.option("--auth", type=click.Choice(["none", "basic", "bearer", "digest"]), default="none", show_default=True,
+@click.option("--auth", type=click.Choice(AUTH_CHOICES), default="none", show_default=True,
               help="Authentication. Secrets come from the environment only: KG_PUSH_TOKEN (bearer), "
                    "KG_PUSH_USER and KG_PUSH_PASSWORD (basic, digest).")
 @click.option("--timeout", type=click.FloatRange(1), default=300.0, show_default=True,
