@@ -48,3 +48,9 @@ def resolve(name: str, known: dict[str, Entity]) -> Entity:
     names = sorted({n for e in known.values() for n in (e.id, e.label, *e.aliases)})
     hint = did_you_mean(name, names)
     raise KGError(f"no actor is called {name!r}{hint}; 'kg query actors' lists them all")
+
+
+def actor_id(name: str, catalog) -> str:
+    """The id of the actor of ``catalog`` (kg.curate.catalog.Catalog) that ``name`` names, as :func:`resolve` reads it."""
+    known = {eid: Entity(eid, eid, e.record.name, e.type, tuple(e.record.aliases)) for eid, e in catalog.entities.items()}
+    return resolve(name, known).id

@@ -12,7 +12,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterable
 
 from kg.curate.catalog import Catalog, Claim
-from kg.curate.names import Entity, resolve
+from kg.curate.names import actor_id
 from kg.errors import KGError, did_you_mean
 from kg.graph.terms import short_hash
 
@@ -79,9 +79,8 @@ def select(
 
 def actor_named(name: str, catalog: Catalog) -> str:
     """The id of the actor called ``name``, read as every command reads an actor."""
-    known = {eid: Entity("", eid, e.record.name, e.type, tuple(e.record.aliases)) for eid, e in catalog.entities.items()}
     try:
-        return resolve(name, known).id
+        return actor_id(name, catalog)
     except KGError as exc:
         raise KGError(f"--around: {exc}") from None
 

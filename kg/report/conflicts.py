@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kg.curate.catalog import Catalog
 from kg.curate.disagreements import KINDS, Disagreement, claim_text, disagreements, reported
+from kg.curate.names import actor_id
 from kg.errors import KGError, did_you_mean
 from kg.graph.terms import short_hash
 from kg.report.results import Rows
@@ -22,7 +23,7 @@ def conflict_report(catalog: Catalog, kinds: tuple[str, ...] = (), subject: str 
     names actors) only the disagreements that involve that actor; ``source``
     only those in which that source backs a side.
     """
-    wanted = _subject_id(catalog, subject) if subject is not None else None
+    wanted = actor_id(subject, catalog) if subject is not None else None
     if source is not None and source not in catalog.sources:
         raise KGError(f"unknown source {source!r}{did_you_mean(source, catalog.sources)}; known: {', '.join(sorted(catalog.sources))}")
     names = {eid: entity.record.name for eid, entity in catalog.entities.items()}
@@ -43,14 +44,6 @@ def source_title(catalog: Catalog, source_id: str) -> str:
     if source_id in catalog.datasets:
         return catalog.datasets[source_id].record.title
     return catalog.sources[source_id].record.title or ""
-
-
-def _subject_id(catalog: Catalog, name: str) -> str:
-    from kg.curate.names import Entity, resolve
-
-    known = {eid: Entity(eid, eid, e.record.name, e.type, tuple(e.record.aliases), e.record.description or "")
-             for eid, e in catalog.entities.items()}
-    return resolve(name, known).id
 
 
 def _layout(catalog: Catalog, d: Disagreement, names: dict[str, str]) -> dict:
@@ -105,7 +98,7 @@ def scope_text(catalog: Catalog, kinds: tuple[str, ...] = (), subject: str | Non
     kind = " or ".join(k for k in KINDS if k in kinds)
     words = ["No", *([kind] if kind else []), "disagreements"]
     if subject is not None:
-        words.append(f"about {catalog.entities[_subject_id(catalog, subject)].record.name}")
+        words.append(f"about {catalog.entities[actor_id(subject, catalog)].record.name}")
     if source is not None:
         words.append(f"in which {source} backs a side")
     if subject is None and source is None:
