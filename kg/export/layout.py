@@ -270,7 +270,7 @@ def _separate(pos, box):
         push = np.zeros((len(i), 2))
         push[:, 0] = np.where(sideways, sx * (ox / 2 + 0.5), 0.0)
         push[:, 1] = np.where(sideways, 0.0, sy * (oy / 2 + 0.5))
-        pos -= np.stack([np.bincount(i, push[:, k], n) - np.bincount(j, push[:, k], n) for k in (0, 1)], axis=1)
+        pos -= _scatter(np.stack([i, j], axis=1), push, n)
     return pos
 
 
