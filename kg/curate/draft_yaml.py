@@ -2,15 +2,10 @@
 from __future__ import annotations
 
 from kg.curate.draft import CandidateClaim, Draft
+from kg.curate.sources import yaml_scalar
 
 
 # -- writing ----------------------------------------------------------------
-
-def _scalar(value: str) -> str:
-    from kg.curate.sources import yaml_scalar
-
-    return yaml_scalar(value)
-
 
 def render(draft: Draft) -> str:
     """The draft as YAML in the data's own shape, with a comment on every guess."""
@@ -30,9 +25,9 @@ def render(draft: Draft) -> str:
                 out.append(f"    type: {entity.type}  # guessed from the name")
             else:
                 out.append('    type: "?"  # no guess: see kg types')
-            out.append(f"    name: {_scalar(entity.name)}")
+            out.append(f"    name: {yaml_scalar(entity.name)}")
             if others:
-                out.append(f"    aliases: [{', '.join(_scalar(s) for s in others)}]")
+                out.append(f"    aliases: [{', '.join(yaml_scalar(s) for s in others)}]")
             out.append("")
     new = [c for c in draft.claims if c.existing is None]
     more = [c for c in draft.claims if c.existing is not None]
@@ -59,9 +54,9 @@ def _claim_lines(claim: CandidateClaim, source: str) -> list[str]:
         lines.append(f"    property: {claim.property}  # {claim.why}")
     else:
         lines.append(f'    property: "?"  # no property found: {claim.why}; choose one (kg properties)')
-    lines.append(f"    value: {_scalar(claim.value)}")
+    lines.append(f"    value: {yaml_scalar(claim.value)}")
     if claim.qualifiers:
         lines.append("    qualifiers:")
         lines += [f"      {k}: {v}" for k, v in sorted(claim.qualifiers.items())]
-    lines += ["    evidence:", f"      - source: {source}", f"        quote: {_scalar(claim.quote)}", ""]
+    lines += ["    evidence:", f"      - source: {source}", f"        quote: {yaml_scalar(claim.quote)}", ""]
     return lines
