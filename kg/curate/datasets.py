@@ -56,9 +56,10 @@ def resolve_datasets(option: str | os.PathLike | None) -> Path:
     return DEFAULT_DATASETS
 
 
-def dataset_claims(catalog: Catalog, parsed, problems: list[Problem], folder: Path | None) -> list[Claim]:
-    """The claims every dataset record gives, its cells checked; problems appended."""
-    folder = resolve_datasets(folder)
+def dataset_claims(catalog: Catalog, parsed, problems: list[Problem]) -> list[Claim]:
+    """The claims every dataset record gives, its cells checked; problems appended.
+    The datasets are read from the folder :func:`resolve_datasets` names."""
+    folder = resolve_datasets(None)
     crosswalk = read_crosswalk(catalog, parsed, problems)
     claims: list[Claim] = []
     for doc, data in parsed:

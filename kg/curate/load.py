@@ -46,8 +46,7 @@ def load(path: Path, vocab: Vocabulary | None = None, corpus: Path | None = None
     return catalog
 
 
-def load_catalog(path: Path, vocab: Vocabulary | None = None, corpus: Path | None = None,
-                 datasets: Path | None = None) -> tuple[Catalog, list[Problem]]:
+def load_catalog(path: Path, vocab: Vocabulary | None = None, corpus: Path | None = None) -> tuple[Catalog, list[Problem]]:
     """The records that check out, and every problem with the others.
 
     Later stages (quote verification) run on what checked out, so that one
@@ -74,12 +73,11 @@ def load_catalog(path: Path, vocab: Vocabulary | None = None, corpus: Path | Non
             # are checked in this same run rather than after the next fix.
             parsed.append((doc, _valid_records(doc.data)))
     catalog = Catalog(vocab)
-    _resolve(catalog, parsed, problems, datasets)
+    _resolve(catalog, parsed, problems)
     return catalog, problems
 
 
-def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], problems: list[Problem],
-             datasets: Path | None = None) -> None:
+def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], problems: list[Problem]) -> None:
     vocab = catalog.vocab
     first_seen: dict[tuple[str, str], Where] = {}
 
@@ -129,7 +127,7 @@ def _resolve(catalog: Catalog, parsed: list[tuple[YamlDocument, DataFile]], prob
                 claims.append(claim)
     from kg.curate.datasets import dataset_claims  # a dataset's cells, through its mapping and the crosswalk
 
-    claims += dataset_claims(catalog, parsed, problems, datasets)
+    claims += dataset_claims(catalog, parsed, problems)
     from kg.curate.merge import merge_claims  # the same claim in several files: one claim, all the evidence
 
     catalog.claims, restated = merge_claims(claims)
