@@ -182,8 +182,9 @@ def comparable(text: str) -> str:
 
 
 def _refuse_duplicate(article: Article, catalog: Catalog, corpus: Path) -> None:
+    sha = article.sha256
     for source in catalog.sources.values():
-        if source.record.sha256 == article.sha256:
+        if source.record.sha256 == sha:
             raise KGError(f"this article is already in the corpus as {source.record.file}, source id '{source.id}'")
     wanted = comparable(article.text)
     named = {source.record.file: source.id for source in catalog.sources.values()}
@@ -192,11 +193,10 @@ def _refuse_duplicate(article: Article, catalog: Catalog, corpus: Path) -> None:
             raw = existing.read_bytes()
         except OSError:
             continue
-        if hashlib.sha256(raw).hexdigest() != article.sha256 \
-                and comparable(raw.decode("utf-8", errors="replace")) != wanted:
+        same_bytes = hashlib.sha256(raw).hexdigest() == sha
+        if not same_bytes and comparable(raw.decode("utf-8", errors="replace")) != wanted:
             continue
-        how = "" if hashlib.sha256(raw).hexdigest() == article.sha256 else \
-            " (the same text but for line endings or trailing whitespace)"
+        how = "" if same_bytes else " (the same text but for line endings or trailing whitespace)"
         if existing.name in named:
             raise KGError(f"this article is already in the corpus as {existing.name}, "
                           f"source id '{named[existing.name]}'{how}")
