@@ -85,6 +85,8 @@ def query(query_text, list_, export, endpoint, bindings, timeout, max_response_b
         return
     if not query_text:
         raise click.UsageError("give a QUERY (a canned name, a .rq file, SPARQL text or - for stdin), or --list")
+    if auth != "none" and not endpoint:
+        raise KGError("--auth logs in to an --endpoint; give the endpoint too")
     text = q.read_stdin() if query_text == "-" else q.resolve_query(query_text)[0]
     from kg.graph.store import open_store
     from kg.report.profile import entities
@@ -94,8 +96,6 @@ def query(query_text, list_, export, endpoint, bindings, timeout, max_response_b
     from kg.bind import bind
 
     text = bind(text, _parse_bindings(bindings), lambda: entities(store()), base)
-    if auth != "none" and not endpoint:
-        raise KGError("--auth logs in to an --endpoint; give the endpoint too")
     truncated = None
     if endpoint:
         from kg.remote_query import Truncated, run_remote
