@@ -12,7 +12,7 @@ _MONTHS = {m: i for i, m in enumerate(
 _PUBLISHED = re.compile(r"^(?:Published|Posted)(?: on)?:? +([A-Z][a-z]+) (\d{1,2}), (\d{4})\b")
 _PUBLISHED_ISO = re.compile(r"^(?:Published|Posted)(?: on)?:? +(\d{4})-(\d{2})-(\d{2})\b")
 _PUBLISHED_DAY_FIRST = re.compile(r"^(?:Published|Posted)(?: on)?:? +(\d{1,2}) ([A-Z][a-z]+),? (\d{4})\b")
-_DATELINE = re.compile(r"^([A-Z][A-Z.'\- ]{2,}[A-Z.])(?: \([A-Za-z]+\))?(?::| [-\u2013\u2014]) ")
+DATELINE = re.compile(r"^([A-Z][A-Z.'\- ]{2,}[A-Z.])(?: \([A-Za-z]+\))?(?::| [-\u2013\u2014]) ")
 _BYLINE = re.compile(r"^By ([A-Z][\w.'\-]+(?: [A-Z][\w.'\-]+){1,3})$")
 
 
@@ -41,7 +41,7 @@ def plain_text_states(text: str) -> dict[str, str]:
         if _is_heading(line):
             headings.append(line)
             continue
-        dateline = _DATELINE.match(line)
+        dateline = DATELINE.match(line)
         if dateline:
             states["dateline"] = dateline[1]
         break  # the first paragraph: the article's own words start here

@@ -22,8 +22,11 @@ from dataclasses import dataclass, field
 from kg.curate.article import Article
 from kg.curate.catalog import Catalog
 from kg.curate.draft_entities import DEMONYMS, CandidateEntity, Mention, candidate_entities, known_mentions
+from kg.curate.draft_grammar import (
+    agent_last, describes_another, inserts, is_place, passive_between, premodifies, same_clause)
 from kg.curate.draft_text import (
     _hedge,
+    _phrase_at,
     _property_phrases,
     _propose,
     _types,
@@ -78,14 +81,18 @@ def make_draft(article: Article, catalog: Catalog, corpus_texts: list[str]) -> D
     text = article.text
     for sentence in sentences(text):
         inside = [m for m in mentions if sentence[0] <= m.start and m.end <= sentence[1]]
-        if not any(m.known for m in inside):
-            continue
+        described = inserts(text, sentence)
         for i, a in enumerate(inside):
             for b in inside[i + 1:]:
-                if a.entity == b.entity or not (a.known or b.known):
+                if a.entity == b.entity or describes_another(text, (a.start, a.end), (b.start, b.end), described):
+                    continue
+                if not (a.known or b.known) and not _next_to(text, a, b, inside):
                     continue
                 claim = _entity_claim(article, vocab, props, catalog, candidates, sentence, a, b, prior, inside)
-                _add(draft, claim, seen, existing, catalog)
+                if claim is not None:
+                    _add(draft, claim, seen, existing, catalog)
+        if not any(m.known for m in inside):
+            continue
         for start, end, figure in figures:
             if not (sentence[0] <= start and end <= sentence[1]):
                 continue
@@ -107,27 +114,61 @@ def _nearest_known(mentions: list[Mention], at: int) -> Mention | None:
     return before[-1] if before else (known[0] if known else None)
 
 
+def _next_to(text: str, a: Mention, b: Mention, inside: list[Mention]) -> bool:
+    """Two actors new with the article make a candidate only when nothing else stands
+    between them and one describes the other: "Jeffrey Ding, a professor at X", "X, the
+    parent company of Y", "the X firm Y"."""
+    if any(a.end <= m.start and m.end <= b.start for m in inside):
+        return False
+    return bool(_DESCRIBED.fullmatch(text[a.end:b.start]))
+
+
+_DESCRIBED = re.compile(r",? (?:an? |the )?(?:[a-z][\w-]* ){0,5}(?:at|of|from|for|with|by|to|in|called|named) (?:the )?")
+
+
 def _entity_claim(article, vocab, props, catalog, candidates, sentence, a: Mention, b: Mention, prior,
-                  inside: list[Mention]) -> CandidateClaim:
+                  inside: list[Mention]) -> CandidateClaim | None:
     start, end = shortest_clause(article, sentence, (a.start, a.end), (b.start, b.end))
     words = _window_words(article.text, min(start, a.start), max(end, b.end), _spans(inside))
     ta, tb = _types(catalog, candidates, a.entity), _types(catalog, candidates, b.entity)
     forward = _propose(vocab, props, words, ta, tb, ("entity",))
     backward = _propose(vocab, props, words, tb, ta, ("entity",))
-    # Which way round: the way a property was found; when both or neither
-    # were, the way the data's claims between these two types mostly run.
+    # Which way round: the way a property was found; when both were, the way
+    # the words run ("X launched Y": Y launched by X; "Y, launched by X"), else
+    # the way the data's claims between these two types mostly run.
     reverse = (forward[0] is None and backward[0] is not None) or (
         (forward[0] is None) == (backward[0] is None) and prior.get((tb, ta, backward[0]), 0) > prior.get((ta, tb, forward[0]), 0))
+    if forward[0] is not None and forward[0] == backward[0]:
+        by_words = _word_order(article.text, vocab, props, a, b, inside, forward[0])
+        reverse = reverse if by_words is None else by_words
     subject, value, (prop, why) = (b, a, backward) if reverse else (a, b, forward)
     between = article.text[a.end:b.start]
-    if _POSSESSIVE.fullmatch(between) or (a.text in DEMONYMS and _ADJECTIVE.fullmatch(between)):
-        # "Meta's Llama", "a Chinese startup called DeepSeek": the second belongs to the first.
+    others = [(m.start, m.end) for m in inside if a.end <= m.start and m.end <= b.start]
+    if _POSSESSIVE.fullmatch(between) or (a.text in DEMONYMS and _ADJECTIVE.fullmatch(between)) or (
+            is_place(vocab, ta) and not is_place(vocab, tb) and premodifies(article.text, (a.start, a.end), (b.start, b.end), others)):
+        # "Meta's Llama", "a Chinese startup called DeepSeek", "Silicon Valley
+        # firm Nvidia": the second belongs to the first.
         subject, value = b, a
         usual = _usual_property(prior, tb, ta)
         prop, why = (usual, f"{a.text!r} qualifies {b.text!r}; the data's usual property from a {tb} to a {ta}") \
             if usual else backward
     return CandidateClaim(subject.entity, prop, value.entity, {}, article.text[start:end], start, end, sentence,
                           article.line_of(start), why)
+
+
+def _word_order(text, vocab, props, a: Mention, b: Mention, inside, prop: str) -> bool | None:
+    """Which way round the words between two actors put a property that fits both ways:
+    True for the second as subject; None when the words do not tell, for another actor
+    or a clause break stands between the two, or the property's phrase does not."""
+    if any(a.end <= m.start and m.end <= b.start for m in inside) or not same_clause(text, a.end, b.start):
+        return None
+    between = _window_words(text, a.end, b.start, _spans(inside))
+    phrases = next(p.phrases for p in props if p.name == prop)
+    if not any(_phrase_at(between, phrase) for phrase in phrases):
+        return None
+    # "X launched Y", "X sparked a boom with the launch of Y": Y is launched
+    # by X; "Y was launched by X": Y is. Other properties run from the first.
+    return agent_last(vocab.properties[prop].label) and not passive_between(text, a.end, b.start)
 
 
 _POSSESSIVE = re.compile(r"(?:'s|\u2019s) (?:[\w-]+ ){0,3}")

@@ -44,11 +44,20 @@ _TYPE_HINTS = (
 )
 
 
-def guess_type(name: str) -> str | None:
+def guess_type(name: str, common: set[str] | frozenset[str] = frozenset()) -> str | None:
+    """The type a name's form suggests; ``common`` holds the words the corpus writes in
+    lower case, which make two capitalised words a thing ("Soviet Union", "China Daily"), not a person."""
     for pattern, kind in _TYPE_HINTS:
         if pattern.search(name):
+            if kind == "Person" and any(word.lower() in common for word in name.split()):
+                return None
             return kind
     return None
+
+
+def candidate_id(name: str) -> str:
+    """The id proposed for a name: its words, without the full stop of an initial ("Chris V. Nicholson": chris-v-nicholson)."""
+    return suggest_id(re.sub(r"(?<=\b[A-Z])\.", "", name))
 
 
 def _labels(catalog: Catalog) -> dict[str, str]:
@@ -72,7 +81,10 @@ def candidate_entities(article: Article, catalog: Catalog, corpus_texts: list[st
     known = _label_pattern(labels)
     covered = [(m.start(), m.end()) for m in known.finditer(article.text)] if known else []
     lexicon = Lexicon(corpus_texts)
-    stated = " \n ".join(v for v in stated_by_record(catalog, article.id) if v)
+    # The author, dateline and section the record states are no actors; the
+    # title is not among them, for a title names the article's actors.
+    stated = {v for v in stated_by_record(catalog, article.id)[1:] if v}
+    stated |= {part for v in stated for part in v.split()}
     found: dict[str, CandidateEntity] = {}
     spans: list[tuple[int, int, str]] = []
     for mention in find_mentions(article.text, lexicon):
@@ -83,15 +95,15 @@ def candidate_entities(article: Article, catalog: Catalog, corpus_texts: list[st
             continue  # what the record states about the article (dateline, author...) is no actor
         key = _spelling_key(name, found)
         if key is None:
-            key = suggest_id(name)
-            found[key] = CandidateEntity(key, name, guess_type(name), [name], article.line_of(mention.start))
+            key = candidate_id(name)
+            found[key] = CandidateEntity(key, name, guess_type(name, lexicon.lower), [name], article.line_of(mention.start))
         elif name not in found[key].spellings:
             found[key].spellings.append(name)
             if len(name) > len(found[key].name):
                 found[key].name = name
         spans.append((mention.start, mention.end, key))
     for entity in found.values():
-        entity.type = entity.type or guess_type(entity.name)
+        entity.type = entity.type or guess_type(entity.name, lexicon.lower)
     mentions = [Mention(s, e, article.text[s:e], key, False) for s, e, key in spans]
     return list(found.values()), mentions
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.curate.article_states import DATELINE
+
 STOP_TOKENS = frozenset("AI AGI CEO CEOs GPU GPUs CPU LLM LLMs HPC I".split())
 DEMONYMS = frozenset(
     "American Americans Chinese Japanese Emirati Western European Asian British German French "
@@ -25,6 +27,8 @@ FUNCTION_WORDS = frozenset(
 )
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# "Feb 3", "Sept. 12": a date written short is a figure, not a name.
+_MONTHS_SHORT = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?=\s\d)"
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MULT = r"(?:thousand|million|billion|trillion|Thousand|Million|Billion|Trillion)"
@@ -36,6 +40,7 @@ FIGURE = re.compile(
     "|".join([
         rf"(?:US)?\$\s?(?:{_NUM})(?:\s{_MULT})?",
         rf"\b(?:{_MONTHS})(?:\s\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s\d{{4}})?\b",
+        rf"\b{_MONTHS_SHORT}\s\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s\d{{4}}\b)?",
         rf"\b(?:{_WEEKDAYS})\b",
         rf"{_EDGE}(?:1[89]|20)\d0s\b",
         rf"{_EDGE}\d+(?:st|nd|rd|th)\b(?:\sGen\b)?",
@@ -46,6 +51,7 @@ FIGURE = re.compile(
 _TOKEN = re.compile(r"@\w+|(?:[A-Z]\.){2,}|[A-Z]\.(?=\s[A-Z])|[\w]+(?:[.\-&/][\w]+)*")
 _VERSION = re.compile(r"\d+(?:\.\d+)?$")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
+_ARTICLES = frozenset(("A", "An"))
 _OPENING = re.compile(r"(?:^|\s)[\"\u201c\u2018(\[]$|\u201c$")
 _SENTENCE_END = (".", "!", "?", ":", ";", "|", "\u201c", '"', "(", "[", "\u2014")
 
@@ -166,16 +172,23 @@ def _line_mentions(line: str, offset: int, lexicon: Lexicon) -> list[Mention]:
     def flush():
         while run and run[-1].group() == "of":
             run.pop()
+        while run and run[0].group() in _ARTICLES:
+            run.pop(0)  # "A Norwegian chip designer": the article starts no name
+        if len(run) == 1 and len(run[0].group()) == 1:
+            run.clear()  # a lone capital letter ("A", "I") names nothing
         if run and any(m.group() not in DEMONYMS for m in run):
             start, end = run[0].start(), run[-1].end()
             names.append(Mention(offset + start, offset + end, "name", line[start:end]))
         run.clear()
 
     tokens = list(_tokens(line))
+    dateline = DATELINE.match(line)
     for index, (match, initial) in enumerate(tokens):
         token = match.group()
         if match.start() < first_cell_end:
             continue  # the label of a table row
+        if dateline and match.start() < dateline.end():
+            continue  # "HALDEN — ...": where the story was filed, not an actor
         joined = bool(run) and line[run[-1].end():match.start()] == " "
         in_figure = [span for span in figures if span[0] < match.end() and match.start() < span[1]]
         if in_figure:
