@@ -171,12 +171,15 @@ def _readme_kg_lines() -> list[str]:
 
 
 def _edit_draft(draft: Path, target: Path) -> None:
-    """What the README tells the curator to do: drop the "?" claims and the unused entities, move the file."""
+    """What the README tells the curator to do: drop the "?" claims, keep the candidate
+    entities a kept claim needs, move the file."""
     import re
 
-    claims = draft.read_text(encoding="utf-8").split("claims:\n", 1)[1]
-    blocks = re.split(r"\n(?=  # line )", claims)
-    target.write_text("claims:\n" + "\n".join(b for b in blocks if 'property: "?"' not in b), encoding="utf-8")
+    head, claims = draft.read_text(encoding="utf-8").split("claims:\n", 1)
+    blocks = [b for b in re.split(r"\n(?=  # line )", claims) if 'property: "?"' not in b]
+    needed = {m for b in blocks for m in re.findall(r"(?:subject|value): (\S+)", b)}
+    entities = [e for e in re.split(r"\n(?=  # line )", head.split("entities:\n", 1)[1]) if re.search(r"- id: (\S+)", e)[1] in needed]
+    target.write_text("entities:\n" + "\n".join(entities) + "claims:\n" + "\n".join(blocks), encoding="utf-8")
     draft.unlink()
 
 
@@ -216,7 +219,7 @@ def test_the_walkthrough_end_to_end(tmp_path, corpus_dir, monkeypatch):
 
     result = kg("kg draft a005")
     assert (result.exit_code, result.stderr) == (0, (
-        "Wrote drafts/a005.yaml: 2 candidate entities, 10 candidate claims (2 already in the data, 7 without a property)\n"))
+        "Wrote drafts/a005.yaml: 2 candidate entities, 11 candidate claims (3 already in the data, 6 without a property)\n"))
     draft = (tmp_path / "drafts" / "a005.yaml").read_text(encoding="utf-8")
     assert (
         "  - subject: deepseek-v3\n"
@@ -239,7 +242,7 @@ def test_the_walkthrough_end_to_end(tmp_path, corpus_dir, monkeypatch):
     _edit_draft(tmp_path / "drafts" / "a005.yaml", tmp_path / "data" / "claims-a005.yaml")
     result = kg("kg build")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Built 81 entities, 226 claims and 6263 quads from 6 sources and 1 dataset into export/ in ")
+    assert result.output.startswith("Built 83 entities, 227 claims and 6304 quads from 6 sources and 1 dataset into export/ in ")
 
     # The trainedOn claim of claims-a005.yaml is merged into the one of claims-models.yaml.
     catalog = load(tmp_path / "data")
@@ -267,8 +270,12 @@ def test_the_walkthrough_end_to_end(tmp_path, corpus_dir, monkeypatch):
         "+ added            deepseek-v3 developmentCost: 9,000,000 USD [approximate=true]\n"
         "      a005: \u201cBut they put the cost of DeepSeek-V3 at around $9 million\u201d\n"
         "+ evidence added   deepseek-v3 trainedOn: nvidia-h800\n"
-        "      a005: \u201cThe auditors accept that DeepSeek trained DeepSeek-V3 on Nvidia H800 chips\u201d\n"
-        "2 evidence added, 1 added\n"))
+        "      a005: \u201cDeepSeek trained DeepSeek-V3 on Nvidia H800 chips\u201d\n"
+        "+ added            mara-voss engineerAt: quillfeather-labs\n"
+        "      a005: \u201cMara Voss, a former engineer at Quillfeather Labs\u201d\n"
+        "+ evidence added   nvidia-h800 manufacturedBy: nvidia\n"
+        "      a005: \u201cDeepSeek trained DeepSeek-V3 on Nvidia H800 chips\u201d\n"
+        "3 evidence added, 2 added\n"))
 
     assert ran == _readme_kg_lines()
 

@@ -4,12 +4,17 @@ Nothing in a draft is invented: every candidate comes from words of the
 article. Candidate entities are the names `kg gaps` would list for it, each
 with a guessed type and every spelling found. Candidate claims come from each
 sentence that mentions a known actor together with another actor or a
-figure: the quote is the shortest run of the sentence's clauses holding both
-(made unique in the article when it is not), subject and value are resolved
-to ids, and a property is proposed where its label (rdfs:label) or a phrase a
-curator registered for it (skos:altLabel in ontology.ttl) occurs around the
-two mentions, outside the words naming an actor, and their types fit its domain and range. When nothing fits,
-the draft says so. A figure keeps its hedge words ("less than", "around") as
+figure, and from two actors new with the article when one describes the
+other ("X, a professor at Y"): the quote is the shortest run of the
+sentence's clauses holding both (made unique in the article when it is not),
+subject and value are resolved to ids, and a property is proposed where its
+label (rdfs:label) or a phrase a curator registered for it (skos:altLabel in
+ontology.ttl) occurs around the two mentions, outside the words naming an
+actor, and their types fit its domain and range. When nothing fits, the
+draft says so. Word order (kg.curate.draft_grammar) decides which way round
+a claim runs and drops pairs the sentence does not relate: an actor in an
+insert describing another, items of one list, two actors clauses apart with
+no phrase between them. A figure keeps its hedge words ("less than", "around") as
 a qualifier. A claim the data already holds gets the article as more
 evidence, not a second claim: moved into data/ as it is, it merges with the
 existing one.
@@ -23,7 +28,7 @@ from kg.curate.article import Article
 from kg.curate.catalog import Catalog
 from kg.curate.draft_entities import DEMONYMS, CandidateEntity, Mention, candidate_entities, known_mentions
 from kg.curate.draft_grammar import (
-    agent_last, describes_another, inserts, is_place, passive_between, premodifies, same_clause)
+    agent_last, clause_breaks, describes_another, inserts, is_place, passive_between, premodifies, same_clause, same_list)
 from kg.curate.draft_text import (
     _hedge,
     _phrase_at,
@@ -35,6 +40,7 @@ from kg.curate.draft_text import (
     figure_value,
     sentences,
     shortest_clause,
+    unique_span,
 )
 from kg.curate.mentions import FIGURE
 from kg.curate.values import BadValue, parse_value
@@ -86,10 +92,14 @@ def make_draft(article: Article, catalog: Catalog, corpus_texts: list[str]) -> D
             for b in inside[i + 1:]:
                 if a.entity == b.entity or describes_another(text, (a.start, a.end), (b.start, b.end), described):
                     continue
+                others = [(m.start, m.end) for m in inside if a.end <= m.start and m.end <= b.start]
+                if same_list(text, (a.start, a.end), (b.start, b.end), others) and not _address(text, vocab, catalog, candidates, a, b):
+                    continue
                 if not (a.known or b.known) and not _next_to(text, a, b, inside):
                     continue
                 claim = _entity_claim(article, vocab, props, catalog, candidates, sentence, a, b, prior, inside)
-                if claim is not None:
+                # Two actors clauses apart that no phrase links: the sentence does not say how they relate.
+                if claim.property is not None or clause_breaks(text, a.end, b.start) < 2:
                     _add(draft, claim, seen, existing, catalog)
         if not any(m.known for m in inside):
             continue
@@ -97,9 +107,16 @@ def make_draft(article: Article, catalog: Catalog, corpus_texts: list[str]) -> D
             if not (sentence[0] <= start and end <= sentence[1]):
                 continue
             claim = _figure_claim(article, vocab, props, catalog, sentence, inside, (start, end, figure), subjects)
-            if claim is not None:
+            # A figure no phrase ties to a property is a number, not yet a claim.
+            if claim is not None and claim.property is not None:
                 _add(draft, claim, seen, existing, catalog)
     return draft
+
+
+def _address(text: str, vocab, catalog, candidates, a: Mention, b: Mention) -> bool:
+    """A place, a comma and a place ("Davos, Switzerland"): where the first is, not a list."""
+    return text[a.end:b.start] == ", " and all(
+        is_place(vocab, _types(catalog, candidates, m.entity)) for m in (a, b))
 
 
 def _spans(mentions: list[Mention]) -> list[tuple[int, int]]:
@@ -123,13 +140,16 @@ def _next_to(text: str, a: Mention, b: Mention, inside: list[Mention]) -> bool:
     return bool(_DESCRIBED.fullmatch(text[a.end:b.start]))
 
 
-_DESCRIBED = re.compile(r",? (?:an? |the )?(?:[a-z][\w-]* ){0,5}(?:at|of|from|for|with|by|to|in|called|named) (?:the )?")
+_APPOSITIVE = re.compile(r", (?:an?|the|who|which) ")
+_DESCRIBED = re.compile(r",? (?:an? |the )?(?:[a-z][\w-]* ){0,5}(?:at|of|from|for|with|by|to|in|called|named) (?:[a-z][\w-]* ){0,4}")
 
 
 def _entity_claim(article, vocab, props, catalog, candidates, sentence, a: Mention, b: Mention, prior,
-                  inside: list[Mention]) -> CandidateClaim | None:
+                  inside: list[Mention]) -> CandidateClaim:
     start, end = shortest_clause(article, sentence, (a.start, a.end), (b.start, b.end))
     words = _window_words(article.text, min(start, a.start), max(end, b.end), _spans(inside))
+    if _next_to(article.text, a, b, inside) and _APPOSITIVE.match(article.text, a.end):
+        start, end = unique_span(article, a.start, b.end)  # "Mara Voss, a former engineer at Quillfeather Labs"
     ta, tb = _types(catalog, candidates, a.entity), _types(catalog, candidates, b.entity)
     forward = _propose(vocab, props, words, ta, tb, ("entity",))
     backward = _propose(vocab, props, words, tb, ta, ("entity",))
@@ -142,6 +162,14 @@ def _entity_claim(article, vocab, props, catalog, candidates, sentence, a: Menti
         by_words = _word_order(article.text, vocab, props, a, b, inside, forward[0])
         reverse = reverse if by_words is None else by_words
     subject, value, (prop, why) = (b, a, backward) if reverse else (a, b, forward)
+    if a.start <= b.start and b.end <= a.end or b.start <= a.start and a.end <= b.end:
+        # "Nvidia H800": the name of one actor inside another's is its maker or owner.
+        outer, inner = (a, b) if a.end - a.start > b.end - b.start else (b, a)
+        to, ti = _types(catalog, candidates, outer.entity), _types(catalog, candidates, inner.entity)
+        usual = _usual_property(prior, to, ti)
+        why = f"{inner.text!r} is part of the name {outer.text!r}; the data's usual property from a {to} to a {ti}"
+        return CandidateClaim(outer.entity, usual, inner.entity, {}, article.text[start:end], start, end, sentence,
+                              article.line_of(start), why if usual else "no property's label or registered phrase occurs here")
     between = article.text[a.end:b.start]
     others = [(m.start, m.end) for m in inside if a.end <= m.start and m.end <= b.start]
     if _POSSESSIVE.fullmatch(between) or (a.text in DEMONYMS and _ADJECTIVE.fullmatch(between)) or (
@@ -152,6 +180,8 @@ def _entity_claim(article, vocab, props, catalog, candidates, sentence, a: Menti
         usual = _usual_property(prior, tb, ta)
         prop, why = (usual, f"{a.text!r} qualifies {b.text!r}; the data's usual property from a {tb} to a {ta}") \
             if usual else backward
+        if usual:
+            start, end = unique_span(article, a.start, b.end)  # the words that say it: "Meta's Llama"
     return CandidateClaim(subject.entity, prop, value.entity, {}, article.text[start:end], start, end, sentence,
                           article.line_of(start), why)
 
@@ -238,6 +268,11 @@ def _add(draft: Draft, claim: CandidateClaim, seen: set, existing: dict, catalog
     if key in seen:
         return
     seen.add(key)
+    pair = (claim.sentence, frozenset((claim.subject, claim.value)))
+    if claim.property is None and pair in seen:
+        return  # the sentence links the two already, with a property
+    if claim.property is not None:
+        seen.add(pair)
     if claim.property is not None:
         match = _existing(claim, existing, catalog)
         if match is not None:

@@ -148,8 +148,9 @@ def known_mentions(article: Article, catalog: Catalog) -> list[Mention]:
     model" as the model last named before it, or else one the article names
     that the data says that organisation developed (none when it names
     none), and "the company", "the startup", "the lab"
-    or "the firm" as the lab or company last named before it ("the lab": the
-    last lab).
+    or "the firm" as the one lab or company named before it in its sentence,
+    or else in the sentence before ("the lab": a lab), and as none when
+    there are two.
     """
     labels = _labels(catalog)
     pattern = _label_pattern(labels)
@@ -198,10 +199,28 @@ def known_mentions(article: Article, catalog: Catalog) -> list[Mention]:
         else:
             continue
         found.append(Mention(m.start(), m.end(), m.group(), model, True))
+    from kg.curate.draft_text import sentences  # draft_text reads this module's candidates
+
+    spans = sentences(text)
     for m in _ORGANISATION_REFERENCE.finditer(text):
         types = ("Lab",) if m.group().endswith("lab") else ("Lab", "Company")
-        earlier = sorted((o for o in found if o.end <= m.start() and catalog.entities[o.entity].type in types),
-                         key=lambda o: o.start)
-        if earlier:
-            found.append(Mention(m.start(), m.end(), m.group(), earlier[-1].entity, True))
+        organisations = [o for o in found if catalog.entities[o.entity].type in types]
+        referent = _only_referent(organisations, spans, m.start())
+        if referent is not None:
+            found.append(Mention(m.start(), m.end(), m.group(), referent, True))
     return sorted(found, key=lambda m: (m.start, m.end))
+
+
+def _only_referent(organisations: list[Mention], spans: list[tuple[int, int]], at: int) -> str | None:
+    """What "the company" at ``at`` stands for: the one organisation its sentence names
+    before it or, when it names none, the one the sentence before names; None when
+    there are two to choose from, for a guess between them would be a claim made up."""
+    index = next((i for i, (s, e) in enumerate(spans) if s <= at < e), None)
+    if index is None:
+        return None
+    start = spans[index][0]
+    here = {o.entity for o in organisations if start <= o.start and o.end <= at}
+    if not here and index > 0:
+        s, e = spans[index - 1]
+        here = {o.entity for o in organisations if s <= o.start and o.end <= e}
+    return here.pop() if len(here) == 1 else None

@@ -42,8 +42,10 @@ def describes_another(text: str, a_span: tuple[int, int], b_span: tuple[int, int
 
 
 def same_clause(text: str, a_end: int, b_start: int) -> bool:
-    """Whether nothing breaks the clause between two actors: no comma, semicolon, colon, dash or bracket."""
-    return not re.search(r"[,;:()\u2014\u2013]|\s-\s", text[a_end:b_start])
+    """Whether nothing breaks the clause between two actors: no comma, semicolon, colon,
+    dash or bracket, and no word that opens another clause ("a system that could match Y")."""
+    return not re.search(r"[,;:()\u2014\u2013]|\s-\s|\b(?:that|which|who|whose|while|but|because|although|whereas)\b",
+                         text[a_end:b_start])
 
 
 def passive_between(text: str, a_end: int, b_start: int) -> bool:
@@ -72,3 +74,24 @@ def premodifies(text: str, place: tuple[int, int], actor: tuple[int, int], betwe
 
 def is_place(vocab, kind: str | None) -> bool:
     return kind is not None and any(vocab.is_a(kind, t) for t in _PLACE_TYPES)
+
+
+_LIST_GLUE = re.compile(r"(?:\0(?:'s|\u2019s)?|,|\band\b|\bor\b|\bas well as\b|\s)*")
+
+
+def same_list(text: str, a_span: tuple[int, int], b_span: tuple[int, int], between: list[tuple[int, int]]) -> bool:
+    """Whether two actors are items of one list ("Meta's Llama, OpenAI's GPT-4o and
+    Anthropic's Claude"): named side by side, they share a role in the sentence, not a link."""
+    gap = text[a_span[1]:b_span[0]]
+    if not gap.strip() or re.fullmatch(r"(?:'s|\u2019s) ?", gap):
+        return False
+    if re.match(r"(?:'s|\u2019s)\s", gap):
+        gap = "\0" + gap  # the first actor owns the next item: "Meta's Llama, OpenAI's GPT-4o"
+    for start, end in sorted(between, reverse=True):
+        gap = gap[:start - a_span[1]] + "\0" + gap[end - a_span[1]:]
+    return bool(_LIST_GLUE.fullmatch(gap)) and re.search(r",|\band\b|\bor\b", gap) is not None
+
+
+def clause_breaks(text: str, start: int, end: int) -> int:
+    """How many clause breaks (comma, semicolon, colon, dash, bracket) stand between two offsets."""
+    return len(re.findall(r",\s|;\s|:\s|\s[\u2014\u2013-]\s|\(", text[start:end]))
