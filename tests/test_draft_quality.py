@@ -112,3 +112,8 @@ def test_the_company_stands_for_no_one_when_two_companies_came_before(tmp_path, 
     draft = _draft(tmp_path, monkeypatch,
                    "Kestrel Labs trained its model on chips from Nvidia. The company also sells the Basalt X9.\n")
     assert [c for c in _claims(draft) if "The company" in c[3]] == []
+
+
+def test_a_handle_is_written_as_a_quoted_name(tmp_path, monkeypatch):
+    draft = _draft(tmp_path, monkeypatch, "The analyst @kestrelwatch said Nvidia made the Basalt X9.\n")
+    assert [(e["id"], e["name"]) for e in draft["entities"]] == [("kestrelwatch", "@kestrelwatch")]

@@ -42,7 +42,7 @@ from kg.curate.draft_text import (
     shortest_clause,
     unique_span,
 )
-from kg.curate.mentions import FIGURE
+from kg.curate.mentions import FIGURE, is_heading
 from kg.curate.values import BadValue, parse_value
 
 _WEEKDAY = re.compile(r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
@@ -86,6 +86,8 @@ def make_draft(article: Article, catalog: Catalog, corpus_texts: list[str]) -> D
     seen: set[tuple] = set()
     text = article.text
     for sentence in sentences(text):
+        if is_heading(_line(text, sentence[0])):
+            continue  # a title or a section heading ("... Challenge to U.S. Dominance") states no claim of its own
         inside = [m for m in mentions if sentence[0] <= m.start and m.end <= sentence[1]]
         described = inserts(text, sentence)
         for i, a in enumerate(inside):
@@ -111,6 +113,11 @@ def make_draft(article: Article, catalog: Catalog, corpus_texts: list[str]) -> D
             if claim is not None and claim.property is not None:
                 _add(draft, claim, seen, existing, catalog)
     return draft
+
+
+def _line(text: str, at: int) -> str:
+    end = text.find("\n", at)
+    return text[text.rfind("\n", 0, at) + 1:end if end >= 0 else len(text)]
 
 
 def _address(text: str, vocab, catalog, candidates, a: Mention, b: Mention) -> bool:

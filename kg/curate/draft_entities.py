@@ -84,7 +84,7 @@ def candidate_entities(article: Article, catalog: Catalog, corpus_texts: list[st
     # The author, dateline and section the record states are no actors; the
     # title is not among them, for a title names the article's actors.
     stated = {v for v in stated_by_record(catalog, article.id)[1:] if v}
-    stated |= {part for v in stated for part in v.split()}
+    stated |= {part for v in stated for part in re.findall(r"[@\w][\w.'\-]*", v)}
     found: dict[str, CandidateEntity] = {}
     spans: list[tuple[int, int, str]] = []
     for mention in find_mentions(article.text, lexicon):

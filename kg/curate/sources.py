@@ -231,9 +231,16 @@ def _sources_file(data: Path) -> Path:
 def yaml_scalar(value: str) -> str:
     """``value`` as a YAML scalar: plain when that reads back as the same string, else double-quoted."""
     if re.fullmatch(r"[A-Za-z0-9@(][\w .,'@()/+\-]*", value) and coerced_meaning(value) is None \
-            and yaml.safe_load(value) == value:
+            and _reads_back(value):
         return value
     return json.dumps(value, ensure_ascii=False)
+
+
+def _reads_back(value: str) -> bool:
+    try:
+        return yaml.safe_load(value) == value
+    except yaml.YAMLError:  # "@handle": YAML reserves "@" to start a plain scalar
+        return False
 
 
 def append_record(file: Path, section: str, record: dict[str, str]) -> None:
