@@ -89,7 +89,7 @@ def make_draft(article: Article, catalog: Catalog, corpus_texts: list[str]) -> D
         if is_heading(_line(text, sentence[0])):
             continue  # a title or a section heading ("... Challenge to U.S. Dominance") states no claim of its own
         inside = [m for m in mentions if sentence[0] <= m.start and m.end <= sentence[1]]
-        described = inserts(text, sentence)
+        described = inserts(text, sentence, {m.end for m in inside})
         for i, a in enumerate(inside):
             for b in inside[i + 1:]:
                 if a.entity == b.entity or describes_another(text, (a.start, a.end), (b.start, b.end), described):

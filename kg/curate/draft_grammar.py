@@ -20,14 +20,16 @@ _FUNCTION = frozenset("and or nor but the a an to of in on at by for from with a
 _PLACE_TYPES = ("Place",)
 
 
-def inserts(text: str, sentence: tuple[int, int]) -> list[tuple[int, int]]:
+def inserts(text: str, sentence: tuple[int, int], heads: set[int]) -> list[tuple[int, int]]:
     """The spans of the sentence's descriptive inserts: between two commas (or dashes),
-    opening with an article or a relative pronoun, closed before the sentence ends."""
+    right after an actor's name (``heads``: where names end), opening with an article or a
+    relative pronoun, closed before the sentence ends."""
     breaks = list(_INSERT_BREAK.finditer(text, *sentence))
     out = []
     for opening, closing in zip(breaks, breaks[1:]):
         start, end = opening.end(), closing.start()
-        if _INSERT_OPENING.match(text, start) and text[closing.end():sentence[1]].strip(" .!?\"\u201d"):
+        if opening.start() in heads and _INSERT_OPENING.match(text, start) \
+                and text[closing.end():sentence[1]].strip(" .!?\"\u201d"):
             out.append((start, end))
     return out
 
