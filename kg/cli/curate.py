@@ -188,7 +188,7 @@ def draft(source_ref, data, corpus, base, output, force):
     shape, every entry commented with where it comes from: candidate entities
     (the names no entity covers, with a guessed type and every spelling) and
     candidate claims, one for each sentence that names a known actor with
-    another actor or a figure, quoted by the shortest unique run of clauses
+    another actor or a figure (or two new actors, one describing the other), quoted by the shortest unique run of clauses
     holding both. A property is proposed where its label, or a phrase
     registered for it as skos:altLabel in ontology.ttl, occurs there and the
     types fit; otherwise the draft says that none was found. A figure keeps
