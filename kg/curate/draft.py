@@ -29,6 +29,7 @@ from kg.curate.catalog import Catalog
 from kg.curate.draft_entities import DEMONYMS, CandidateEntity, Mention, candidate_entities, known_mentions
 from kg.curate.draft_grammar import (
     agent_last, clause_breaks, describes_another, inserts, is_place, passive_between, premodifies, same_clause, same_list)
+from kg.curate.draft_sentences import sentences
 from kg.curate.draft_text import (
     _hedge,
     _phrase_at,
@@ -38,7 +39,6 @@ from kg.curate.draft_text import (
     _window_words,
     figure_kinds,
     figure_value,
-    sentences,
     shortest_clause,
     unique_span,
 )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from kg.curate.article import Article
 from kg.curate.catalog import Catalog
+from kg.curate.draft_sentences import sentences
 from kg.curate.mentions import Lexicon, find_mentions
 from kg.curate.model import suggest_id
 
@@ -199,8 +200,6 @@ def known_mentions(article: Article, catalog: Catalog) -> list[Mention]:
         else:
             continue
         found.append(Mention(m.start(), m.end(), m.group(), model, True))
-    from kg.curate.draft_text import sentences  # draft_text reads this module's candidates
-
     spans = sentences(text)
     for m in _ORGANISATION_REFERENCE.finditer(text):
         types = ("Lab",) if m.group().endswith("lab") else ("Lab", "Company")

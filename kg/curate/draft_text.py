@@ -1,4 +1,4 @@
-"""Reading an article's sentences for a draft: sentences and clauses, figures and their
+"""Reading an article's sentences for a draft: clauses, figures and their
 values, hedges, and the properties whose label or registered phrase occurs nearby."""
 from __future__ import annotations
 
@@ -8,13 +8,9 @@ from dataclasses import dataclass
 from kg.curate.article import Article
 from kg.curate.catalog import Catalog
 from kg.curate.draft_entities import CandidateEntity
-from kg.curate.mentions import FUNCTION_WORDS
 from kg.curate.quotes import occurrences, shortest_unique_extension
 from kg.curate.vocab import Vocabulary, phrases
 
-_SENTENCE = re.compile(r"[^\n]+?(?:[.!?](?=[\s\u201d\"')]|$)[\u201d\"')]?|$)")
-# A sentence that ends on one of these may go on: "U.S.", "V.", "Inc.", "Dr.".
-_ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.)+|\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Ltd|Co|Jr|Sr|St|vs|No)\.)$")
 # Punctuation, and the words that open a clause of their own ("tests revealed that X beat Y").
 _CLAUSE_BREAK = re.compile(r",\s|;\s|:\s|\s[\u2014\u2013-]\s|\s?\(|\)"
                            r"|\s(?:that|which|who|whose|while|whereas|because|although|but)\s")
@@ -27,29 +23,6 @@ _MULT = {"thousand": "thousand", "million": "million", "billion": "billion", "tr
 
 
 # -- claims -----------------------------------------------------------------
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for match in _SENTENCE.finditer(text):
-        start, end = match.start(), match.end()
-        while start < end and text[start].isspace():
-            start += 1
-        if end <= start:
-            continue
-        if out and _ABBREVIATION.search(text, out[-1][0], out[-1][1]) and "\n" not in text[out[-1][1]:start] \
-                and not _opens_sentence(text, start):
-            out[-1] = (out[-1][0], end)  # "the U.S. tech giants", "Chris V. Nicholson": one sentence
-        else:
-            out.append((start, end))
-    return out
-
-
-def _opens_sentence(text: str, at: int) -> bool:
-    """Whether the word at ``at`` starts a sentence after an abbreviation: a function word
-    ("The", "It", "But") does; a name or a lower-case word goes on with the sentence."""
-    word = re.match(r"[\w']+", text[at:])
-    return bool(word) and word.group() in FUNCTION_WORDS
-
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, at = [], start
