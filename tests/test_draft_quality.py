@@ -117,3 +117,18 @@ def test_the_company_stands_for_no_one_when_two_companies_came_before(tmp_path, 
 def test_a_handle_is_written_as_a_quoted_name(tmp_path, monkeypatch):
     draft = _draft(tmp_path, monkeypatch, "The analyst @kestrelwatch said Nvidia made the Basalt X9.\n")
     assert [(e["id"], e["name"]) for e in draft["entities"]] == [("kestrelwatch", "@kestrelwatch")]
+
+
+def test_the_words_of_an_insert_link_no_actor_before_it_to_one_after_it(tmp_path, monkeypatch):
+    draft = _draft(tmp_path, monkeypatch,
+                   "Osprey Compute, a Norwegian startup founded by Tobias Wren, bought its chips from Nvidia.\n")
+    assert _claims(draft) == [
+        ("osprey-compute", "foundedBy", "tobias-wren", "Osprey Compute, a Norwegian startup founded by Tobias Wren"),
+        ("osprey-compute", "boughtChipsFrom", "nvidia",
+         "Osprey Compute, a Norwegian startup founded by Tobias Wren, bought its chips from Nvidia"),
+    ]
+
+
+def test_an_appositive_is_read_on_its_own_words(tmp_path, monkeypatch):
+    draft = _draft(tmp_path, monkeypatch, "Nvidia was backed by Fjord Capital, a venture firm based in Oslo.\n")
+    assert ("fjord-capital", "basedIn", "oslo", "Fjord Capital, a venture firm based in Oslo") in _claims(draft)

@@ -99,7 +99,7 @@ def make_draft(article: Article, catalog: Catalog, corpus_texts: list[str]) -> D
                     continue
                 if not (a.known or b.known) and not _next_to(text, a, b, inside):
                     continue
-                claim = _entity_claim(article, vocab, props, catalog, candidates, sentence, a, b, prior, inside)
+                claim = _entity_claim(article, vocab, props, catalog, candidates, sentence, a, b, prior, inside, described)
                 # Two actors clauses apart that no phrase links: the sentence does not say how they relate.
                 if claim.property is not None or clause_breaks(text, a.end, b.start) < 2:
                     _add(draft, claim, seen, existing, catalog)
@@ -148,15 +148,21 @@ def _next_to(text: str, a: Mention, b: Mention, inside: list[Mention]) -> bool:
 
 
 _APPOSITIVE = re.compile(r", (?:an?|the|who|which) ")
-_DESCRIBED = re.compile(r",? (?:an? |the )?(?:[a-z][\w-]* ){0,5}(?:at|of|from|for|with|by|to|in|called|named) (?:[a-z][\w-]* ){0,4}")
+_DESCRIBED = re.compile(r",? (?:an? |the )?(?:[A-Za-z][\w-]* ){0,5}(?:at|of|from|for|with|by|to|in|called|named) (?:[a-z][\w-]* ){0,4}")
 
 
 def _entity_claim(article, vocab, props, catalog, candidates, sentence, a: Mention, b: Mention, prior,
-                  inside: list[Mention]) -> CandidateClaim:
+                  inside: list[Mention], described: list[tuple[int, int]] = ()) -> CandidateClaim:
     start, end = shortest_clause(article, sentence, (a.start, a.end), (b.start, b.end))
-    words = _window_words(article.text, min(start, a.start), max(end, b.end), _spans(inside))
+    # An insert between the two describes the first ("X, a startup founded by Y, bought Z"):
+    # its words say nothing of how the first relates to the second, unless the second
+    # stands right after it, naming what the insert ends on ("..., better than A's latest, B").
+    skip = _spans(inside) + [(s, e) for s, e in described
+                             if a.end <= s and e <= b.start and re.search(r"[a-z]{2}", article.text[e:b.start])]
+    words = _window_words(article.text, min(start, a.start), max(end, b.end), skip)
     if _next_to(article.text, a, b, inside) and _APPOSITIVE.match(article.text, a.end):
         start, end = unique_span(article, a.start, b.end)  # "Mara Voss, a former engineer at Quillfeather Labs"
+        words = _window_words(article.text, start, end, skip)
     ta, tb = _types(catalog, candidates, a.entity), _types(catalog, candidates, b.entity)
     forward = _propose(vocab, props, words, ta, tb, ("entity",))
     backward = _propose(vocab, props, words, tb, ta, ("entity",))

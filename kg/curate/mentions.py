@@ -10,7 +10,10 @@ from kg.curate.article_states import DATELINE
 STOP_TOKENS = frozenset("AI AGI CEO CEOs GPU GPUs CPU LLM LLMs HPC I".split())
 DEMONYMS = frozenset(
     "American Americans Chinese Japanese Emirati Western European Asian British German French "
-    "Indian Korean Russian Soviet Taiwanese Israeli Saudi Swiss".split()
+    "Indian Korean Russian Soviet Taiwanese Israeli Saudi Swiss "
+    "African Arab Australian Austrian Belgian Brazilian Canadian Danish Dutch Egyptian Finnish Greek "
+    "Indonesian Iranian Irish Italian Kenyan Malaysian Mexican Nigerian Norwegian Pakistani Polish "
+    "Portuguese Qatari Singaporean Spanish Swedish Thai Turkish Ukrainian Vietnamese".split()
 )
 FUNCTION_WORDS = frozenset(
     "A An The This That These Those It Its In On At By For From To With Without Of As If "
