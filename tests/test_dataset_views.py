@@ -34,15 +34,18 @@ claims:
 """
 
 
-def _build(tmp_path: Path, name: str, with_dataset: bool = True) -> Path:
-    """The tiny dataset and the article built into tmp_path/name (the article alone without the dataset)."""
+def _build(tmp_path: Path, name: str, with_dataset: bool = True, article: str = ARTICLE, claims: str = CLAIMS,
+           entities: str = "") -> Path:
+    """The tiny dataset and an article (n1) with its ``claims`` and more ``entities`` (YAML
+    list items) built into tmp_path/name; without the dataset, the article alone."""
     folder = tmp_path / "datasets"
     if not folder.exists():
         shutil.copytree(TINY, folder)
-    entities, dataset = (TINY / "data.yaml").read_text(encoding="utf-8").split("\ndatasets:", 1)
-    sources = write_articles(tmp_path / "corpus", {"n1": ("n1.txt", ARTICLE)})
+    curated, dataset = (TINY / "data.yaml").read_text(encoding="utf-8").split("\ndatasets:", 1)
+    sources = write_articles(tmp_path / "corpus", {"n1": ("n1.txt", article)})
     data = tmp_path / f"{name}.yaml"
-    data.write_text(entities + ("\ndatasets:" + dataset if with_dataset else "") + "\n" + sources + CLAIMS, encoding="utf-8")
+    data.write_text(curated.rstrip("\n") + "\n" + entities + ("\ndatasets:" + dataset if with_dataset else "") + "\n"
+                    + sources + claims, encoding="utf-8")
     out = tmp_path / name
     result = CliRunner().invoke(cli, ["build", "--data", str(data), "--corpus", str(tmp_path / "corpus"),
                                       "--datasets", str(folder), "--out", str(out)])
