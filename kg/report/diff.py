@@ -71,10 +71,11 @@ def claim_states(store) -> dict[str, ClaimState]:
           ?claim a kg:Claim ; kg:subject ?s ; kg:property ?p ; kg:value ?v ; kg:rank ?r ;
                  prov:wasDerivedFrom ?evidence .
           ?s dct:identifier ?subjectId .
+          {cited.pattern()}
+          # after the required patterns: pyoxigraph does not reorder across OPTIONAL
           OPTIONAL {{ ?v dct:identifier ?valueId }}
           OPTIONAL {{ ?v rdfs:label ?valueLabel }}
           OPTIONAL {{ ?claim ?q ?qv . FILTER(?q IN ({qualifier_terms()})) }}
-          {cited.pattern()}
         }}""")
     states: dict[str, ClaimState] = {}
     for row in rows:

@@ -67,9 +67,11 @@ def claims_about(store, entity: Entity) -> list[ClaimView]:
           UNION {{ ?claim kg:about ?e . BIND("about" AS ?direction) }}
           ?claim a kg:Claim ; kg:subject ?s ; kg:property ?p ; kg:value ?v ; kg:rank ?r ;
                  prov:wasDerivedFrom ?evidence .
+          {cited.pattern()}
+          # after the required patterns: pyoxigraph does not reorder across OPTIONAL,
+          # and before them this query took seconds for an actor in a hundred claims
           OPTIONAL {{ ?claim kg:rankReason ?reason }}
           OPTIONAL {{ ?claim ?q ?qv . FILTER(?q IN ({qualifier_terms()})) }}
-          {cited.pattern()}
         }}"""
     rows = list(run_local(store, text))
     labels = _labels(store, {t.value for row in rows for t in (row["s"], row["v"], row["qv"]) if _is_iri(t)})
