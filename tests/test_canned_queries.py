@@ -174,6 +174,24 @@ EXPECTED = {
         ('Eric Schmidt', 'China', 'China has caught up', '', 'normal', F3, 'Eric Schmidt now says China has caught up'),
         ('Satya Nadella', 'DeepSeek', 'DeepSeek is super impressive', 'context: reported speech', 'normal', F1, 'Satya Nadella said that DeepSeek is "super impressive"'),
     ],
+    # The three articles give no training compute, no country and no base model;
+    # tests/test_dataset_queries.py has these queries' rows on a dataset.
+    'training-runs-by-country': [
+        ('country', 'model', 'compute', 'unit', 'rank', 'source', 'cell', 'evidence'),
+    ],
+    'training-runs-by-year': [
+        ('year', 'model', 'compute', 'unit', 'rank', 'source', 'cell', 'evidence'),
+    ],
+    'model-lineage': [
+        ('model', 'step', 'derived', 'base', 'rank', 'source', 'cell', 'evidence'),
+    ],
+    'lab-hardware': [
+        ('lab', 'chip', 'model', 'rank', 'source', 'cell', 'evidence'),
+        ('DeepSeek', 'Nvidia H100', 'DeepSeek-V3', 'deprecated', F3, '', 'DeepSeek trained V3 on H100 chips'),
+        ('DeepSeek', 'Nvidia H800', 'DeepSeek-R1', 'normal', F2, '', 'R1 was trained on H800 chips in January 2025'),
+        ('DeepSeek', 'Nvidia H800', 'DeepSeek-V3', 'normal', F1, '', 'DeepSeek trained its V3 model on Nvidia H800 chips'),
+        ('DeepSeek', 'Nvidia H800', 'DeepSeek-V3', 'normal', F2, '', 'It was trained on H800 chips'),
+    ],
     'trained-on': [
         ('model', 'chip', 'qualifiers', 'rank', 'source', 'quote'),
         ('DeepSeek-R1', 'Nvidia H800', 'point in time: 2025-01', 'normal', F2, 'R1 was trained on H800 chips in January 2025'),

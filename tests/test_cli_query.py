@@ -224,8 +224,10 @@ def test_path_between_actors(built):
     assert result.stdout == (
         "1. liang-wenfeng — deepseek — deepseek-v3 — nvidia-h800  (3 steps)\n"
         "     deepseek -foundedBy-> liang-wenfeng  [a002] “Not much is known about DeepSeek or its founder, Liang WenFeng”\n"
-        "     deepseek-v3 -developedBy-> deepseek  [a000 a001 a002 a003 a004] “DeepSeek’s AI model, DeepSeek v3, has demonstrated impressive capabilities”\n"
-        "     deepseek-v3 -trainedOn-> nvidia-h800  [a000 a001 a002 a004] “DeepSeek cleverly circumvented these limitations by utilizing less performant Nvidia H800 GPUs”\n"
+        "     deepseek-v3 -developedBy-> deepseek  [a000 a001 a002 a003 a004 epoch-notable-ai-models] “DeepSeek’s AI model, DeepSeek v3, has demonstrated impressive capabilities”\n"
+        "       epoch-notable-ai-models row 94, column 'Organization': “DeepSeek”\n"
+        "     deepseek-v3 -trainedOn-> nvidia-h800  [a000 a001 a002 a004 epoch-notable-ai-models] “DeepSeek cleverly circumvented these limitations by utilizing less performant Nvidia H800 GPUs”\n"
+        "       epoch-notable-ai-models row 94, column 'Training hardware': “NVIDIA H800 SXM5”\n"
         "\n"
         "2. liang-wenfeng — deepseek — nvidia — nvidia-h800  (3 steps)\n"
         "     deepseek -foundedBy-> liang-wenfeng  [a002] “Not much is known about DeepSeek or its founder, Liang WenFeng”\n"
@@ -238,8 +240,8 @@ def test_path_skips_deprecated_claims_unless_asked(built):
     plain = run("path", "deepseek", "Liang Wang", "--export", built.out)
     assert (plain.exit_code, plain.stdout) == (0, "No connection between deepseek and Liang Wang.\n")
     with_deprecated = run("path", "deepseek", "Liang Wang", "--export", built.out, "--deprecated", "-f", "csv")
-    assert with_deprecated.stdout == ("path,step,from,property,to,rank,sources,quote\n"
-                                      "1,1,deepseek,foundedBy,liang-wang,deprecated,a000,its founder Liang Wang\n")
+    assert with_deprecated.stdout == ("path,step,from,property,to,rank,sources,quote,cells\n"
+                                      "1,1,deepseek,foundedBy,liang-wang,deprecated,a000,its founder Liang Wang,\n")
 
 
 def test_rank_filters_by_type(built):

@@ -326,8 +326,9 @@ def test_the_entity_page_credits_the_dataset_beside_each_cell(built):
 
     with TestClient(create_app(built.out, timeout=5, workers=1)) as client:
         page = client.get("/entity/deepseek-v3", headers={"Accept": "text/html"}).text
-    assert ("<blockquote>“2024-12-24”<footer><a href=\"/source/epoch-notable-ai-models\">Data on Notable AI Models</a>"
-            ", cell=94,3 · Data: Epoch AI (epochai.org)</footer></blockquote>") in page
+    assert ("<blockquote class=\"cell\"><code>2024-12-24</code><footer><a href=\"/source/epoch-notable-ai-models\">"
+            "Data on Notable AI Models</a> row 94, column &#x27;Publication date&#x27; · Data: Epoch AI (epochai.org) · "
+            "<a href=\"https://creativecommons.org/licenses/by/4.0/\" rel=\"license nofollow\">licence</a></footer></blockquote>") in page
 
 
 def test_the_graph_credits_epoch_ai_with_its_licence(built):
@@ -360,5 +361,6 @@ def test_a_value_in_a_given_years_money_is_never_one_side_with_a_nominal_one(bui
 def test_kg_show_gives_a_dataset_fact_beside_the_articles(built):
     result = CliRunner().invoke(cli, ["show", "deepseek-v3", "--export", str(built.out)])
     assert result.exit_code == 0, result.output
-    assert ("  developmentCost\n    5,390,000 USD [priceYear=2023]\n      epoch-notable-ai-models: \u201c5390000.0\u201d\n"
+    assert ("  developmentCost\n    5,390,000 USD [priceYear=2023]\n"
+            "      epoch-notable-ai-models row 94, column 'Training compute cost (2023 USD)': \u201c5390000.0\u201d\n"
             "    5,600,000 USD\n      a000: \u201cDeepSeek reportedly developed its model for a mere $5.6 million\u201d\n") in result.output

@@ -76,7 +76,7 @@ def export_graph(fmt, export, nodes, deprecated, output):
     """The entity graph for Gephi, Cytoscape and spreadsheets.
 
     graphml and gexf hold nodes (label, type) and one edge per claim
-    (property, rank, claim id, sources, quote). csv is an edge list with
+    (property, rank, claim id, sources, quote, dataset cells). csv is an edge list with
     Gephi's Source/Target/Label/Id columns; --nodes gives the node list.
 
     \b

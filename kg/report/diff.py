@@ -7,7 +7,7 @@ same claim has the same IRI in both builds. Comparing them gives:
 * **value changed**: for one subject and property, old claims went and new
   ones came (an article revised a figure, or a curator corrected one);
 * **evidence added** / **evidence removed**: the same claim, with quotes from
-  more or fewer articles;
+  more or fewer articles, or cells from more or fewer rows of a dataset;
 * **rank changed**: the same claim, now preferred, normal or deprecated.
 
 Either build is an export folder or a git revision whose export/ is read
@@ -24,6 +24,7 @@ from kg.errors import KGError
 from kg.graph.local_store import load_nquads
 from kg.graph.store import NQUADS, open_store, prefixes
 from kg.query import graph_base, run_local
+from kg.report import evidence as cited
 from kg.report.profile import qualifier_terms
 from kg.report.results import Rows, Shortener, local_name, rank_name
 
@@ -35,7 +36,7 @@ class ClaimState:
     value: str
     rank: str
     qualifiers: dict[str, str] = field(default_factory=dict)
-    evidence: set[tuple[str, str]] = field(default_factory=set)  # (source id, quote)
+    evidence: set[cited.Cited] = field(default_factory=set)  # quotes, and a dataset's cells
 
     def reading(self) -> str:
         return self.value + "".join(f" [{k}={v}]" for k, v in sorted(self.qualifiers.items()))
@@ -66,15 +67,15 @@ def claim_states(store) -> dict[str, ClaimState]:
     """Every claim of a build by its IRI."""
     short = Shortener(prefixes(graph_base(store)))
     rows = run_local(store, f"""
-        SELECT DISTINCT ?claim ?subjectId ?p ?v ?valueId ?valueLabel ?r ?source ?quote ?q ?qv WHERE {{
+        SELECT DISTINCT ?claim ?subjectId ?p ?v ?valueId ?valueLabel ?r ?source ?quote ?cell ?column ?q ?qv WHERE {{
           ?claim a kg:Claim ; kg:subject ?s ; kg:property ?p ; kg:value ?v ; kg:rank ?r ;
                  prov:wasDerivedFrom ?evidence .
           ?s dct:identifier ?subjectId .
+          {cited.pattern()}
+          # after the required patterns: pyoxigraph does not reorder across OPTIONAL
           OPTIONAL {{ ?v dct:identifier ?valueId }}
           OPTIONAL {{ ?v rdfs:label ?valueLabel }}
           OPTIONAL {{ ?claim ?q ?qv . FILTER(?q IN ({qualifier_terms()})) }}
-          ?evidence oa:hasSource ?source ; oa:hasSelector ?selector .
-          ?selector a kg:QuoteSelector ; oa:exact ?quote .
         }}""")
     states: dict[str, ClaimState] = {}
     for row in rows:
@@ -86,7 +87,7 @@ def claim_states(store) -> dict[str, ClaimState]:
                 row["subjectId"].value, local_name(row["p"]), value.value, rank_name(row["r"]))
         if row["q"] is not None:
             state.qualifiers[local_name(row["q"])] = short.term(row["qv"]).removeprefix("entity:")
-        state.evidence.add((short.source_id(row["source"]), row["quote"].value))
+        state.evidence.add(cited.Cited.of(short.source_id(row["source"]), row["quote"], row["cell"], row["column"]))
     return states
 
 
@@ -122,7 +123,7 @@ def diff_builds(old: dict[str, ClaimState], new: dict[str, ClaimState]) -> list[
 
 
 def _change(kind: str, key: tuple[str, str], before: list[ClaimState], after: list[ClaimState],
-            evidence: set[tuple[str, str]], note: str = "") -> dict:
+            evidence: set[cited.Cited], note: str = "") -> dict:
     return {
         "change": kind,
         "subject": key[0],
@@ -130,7 +131,7 @@ def _change(kind: str, key: tuple[str, str], before: list[ClaimState], after: li
         "old": " | ".join(c.reading() for c in before),
         "new": " | ".join(c.reading() for c in after),
         "note": note,
-        "evidence": [{"source": s, "quote": q} for s, q in sorted(evidence)],
+        "evidence": [ev.as_dict() for ev in sorted(evidence)],
     }
 
 
@@ -150,7 +151,7 @@ def diff_text(changes: list[dict]) -> str:
         what = {"added": c["new"], "removed": c["old"], "value changed": f"{c['old']} -> {c['new']}"}.get(c["change"], c["new"])
         note = f" ({c['note']})" if c["note"] else ""
         lines.append(f"{marks[c['change']]} {c['change']:<16} {c['subject']} {c['property']}: {what}{note}")
-        lines += [f"      {ev['source']}: \u201c{ev['quote']}\u201d" for ev in c["evidence"]]
+        lines += [f"      {cited.line(ev)}" for ev in c["evidence"]]
     lines.append(summary(changes))
     return "\n".join(lines) + "\n"
 
@@ -159,5 +160,6 @@ def diff_rows(changes: list[dict]) -> Rows:
     rows = Rows(["change", "subject", "property", "old", "new", "note", "source", "quote"])
     for c in changes:
         for ev in c["evidence"] or [{"source": "", "quote": ""}]:
-            rows.rows.append([c["change"], c["subject"], c["property"], c["old"], c["new"], c["note"], ev["source"], ev["quote"]])
+            source = cited.from_dict(ev).cited() if ev["source"] else ""
+            rows.rows.append([c["change"], c["subject"], c["property"], c["old"], c["new"], c["note"], source, ev["quote"]])
     return rows

@@ -2,7 +2,7 @@
 
 Nodes are actors; each claim whose value is another actor is an edge from its
 subject to its value, keyed by the claim and carrying its property, rank,
-sources and first quote. Deprecated claims are left out unless asked for:
+sources, first quote and the dataset cells it cites. Deprecated claims are left out unless asked for:
 they record what an article got wrong.
 """
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections import defaultdict
 from kg.errors import KGError
 from kg.graph.store import prefixes
 from kg.query import graph_base, run_local
+from kg.report import evidence as cited
 from kg.report.profile import entities, resolve
 from kg.report.results import Rows, Shortener, local_name, rank_name
 
@@ -25,17 +26,16 @@ def entity_graph(store, deprecated: bool = False, known: dict | None = None):
     graph = nx.MultiDiGraph()
     for entity in sorted(known.values(), key=lambda e: e.id):
         graph.add_node(entity.id, label=entity.label, type=entity.type)
-    rows = run_local(store, """
-        SELECT DISTINCT ?claim ?s ?p ?v ?r ?source ?quote WHERE {
+    rows = run_local(store, f"""
+        SELECT DISTINCT ?claim ?s ?p ?v ?r ?source ?quote ?cell ?column WHERE {{
           ?claim a kg:Claim ; kg:subject ?s ; kg:property ?p ; kg:value ?v ; kg:rank ?r ;
                  prov:wasDerivedFrom ?evidence .
           ?v dct:identifier ?valueId .
-          ?evidence oa:hasSource ?source ; oa:hasSelector ?selector .
-          ?selector a kg:QuoteSelector ; oa:exact ?quote .
-        }""")
+          {cited.pattern()}
+        }}""")
     short = Shortener(prefixes(graph_base(store)))
     claims: dict[str, dict] = {}
-    evidence: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    evidence: dict[str, list[cited.Cited]] = defaultdict(list)
     for row in rows:
         claim = short.term(row["claim"]).removeprefix("claim:")
         rank = rank_name(row["r"])
@@ -43,11 +43,13 @@ def entity_graph(store, deprecated: bool = False, known: dict | None = None):
             continue
         claims[claim] = {"s": known[row["s"].value].id, "v": known[row["v"].value].id,
                          "property": local_name(row["p"]), "rank": rank}
-        evidence[claim].append((short.source_id(row["source"]), row["quote"].value))
+        evidence[claim].append(cited.Cited.of(short.source_id(row["source"]), row["quote"], row["cell"], row["column"]))
     for claim, info in sorted(claims.items(), key=lambda item: (item[1]["s"], item[1]["property"], item[1]["v"], item[0])):
-        quotes = sorted(set(evidence[claim]))
+        found = sorted(set(evidence[claim]))
+        quotes = [ev.quote for ev in found if not ev.cell]
         graph.add_edge(info["s"], info["v"], key=claim, claim=claim, property=info["property"], rank=info["rank"],
-                       sources=" ".join(sorted({s for s, _ in quotes})), quote=quotes[0][1])
+                       sources=" ".join(sorted({ev.source for ev in found})), quote=quotes[0] if quotes else "",
+                       cells="; ".join(ev.line() for ev in found if ev.cell), evidence=tuple(found))
     return graph
 
 
@@ -77,18 +79,20 @@ def shortest_paths(store, a: str, b: str, limit: int = 5, deprecated: bool = Fal
             for x, y in ((u, v), (v, u)):
                 for key, data in sorted(graph.get_edge_data(x, y, default={}).items()):
                     links.append({"from": x, "property": data["property"], "to": y, "rank": data["rank"],
-                                  "claim": key, "sources": data["sources"], "quote": data["quote"]})
+                                  "claim": key, "sources": data["sources"], "quote": data["quote"],
+                                  "cells": [ev.line() for ev in data["evidence"] if ev.cell]})
             hops.append({"from": u, "to": v, "claims": links})
         result.append(hops)
     return result
 
 
 def path_rows(paths: list[list[dict]]) -> Rows:
-    rows = Rows(["path", "step", "from", "property", "to", "rank", "sources", "quote"])
+    rows = Rows(["path", "step", "from", "property", "to", "rank", "sources", "quote", "cells"])
     for number, hops in enumerate(paths, 1):
         for step, hop in enumerate(hops, 1):
             for link in hop["claims"]:
-                rows.rows.append([number, step, link["from"], link["property"], link["to"], link["rank"], link["sources"], link["quote"]])
+                rows.rows.append([number, step, link["from"], link["property"], link["to"], link["rank"], link["sources"],
+                                  link["quote"], "; ".join(link["cells"])])
     return rows
 
 
@@ -102,7 +106,9 @@ def path_text(paths: list[list[dict]], a: str, b: str) -> str:
         for hop in hops:
             for link in hop["claims"]:
                 rank = "" if link["rank"] == "normal" else f" ({link['rank']})"
-                lines.append(f"     {link['from']} -{link['property']}-> {link['to']}{rank}  [{link['sources']}] \u201c{link['quote']}\u201d")
+                quote = f" \u201c{link['quote']}\u201d" if link["quote"] else ""
+                lines.append(f"     {link['from']} -{link['property']}-> {link['to']}{rank}  [{link['sources']}]{quote}")
+                lines += [f"       {cell}" for cell in link["cells"]]
         lines.append("")
     return "\n".join(lines)
 
@@ -119,7 +125,7 @@ def centrality(graph, types: tuple[str, ...] = ()) -> Rows:
     import networkx as nx
 
     simple = nx.Graph(graph)
-    betweenness = nx.betweenness_centrality(simple)
+    betweenness = betweenness_centrality(simple)
     pagerank = nx.pagerank(nx.DiGraph(graph)) if len(graph) else {}
     from kg.curate.vocab import load_vocabulary
     from kg.errors import did_you_mean
@@ -140,6 +146,65 @@ def centrality(graph, types: tuple[str, ...] = ()) -> Rows:
     return rows
 
 
+def betweenness_centrality(graph) -> dict:
+    """Normalised betweenness of every node of an undirected networkx graph, as
+    ``networkx.betweenness_centrality`` gives it (up to rounding in the last bits).
+
+    Brandes' algorithm, run for a batch of sources at once: each breadth-first
+    level and each step back is one sparse matrix product, where networkx loops
+    in Python over every node for every source (seconds at a thousand actors,
+    minutes at ten thousand). Actors without a neighbour lie on no path and are
+    left out of the products, though they count in the normalisation.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    nodes = list(graph)
+    result = dict.fromkeys(nodes, 0.0)
+    linked = [v for v in nodes if any(u != v for u in graph[v])]
+    n = len(nodes)
+    if n < 3 or not linked:
+        return result
+    index = {v: i for i, v in enumerate(linked)}
+    pairs = [(index[u], index[v]) for u, v in graph.edges() if u != v]
+    rows, cols = [i for i, j in pairs] + [j for i, j in pairs], [j for i, j in pairs] + [i for i, j in pairs]
+    m = len(linked)
+    adjacency = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(m, m))
+    adjacency.data[:] = 1.0  # parallel entries summed: one edge all the same
+    total = np.zeros(m)
+    batch = max(1, min(m, 2_000_000 // m))  # about 16 MB per matrix of the batch
+    for start in range(0, m, batch):
+        # One column per source; levels[d] marks the nodes d steps from it.
+        sources = np.arange(start, min(start + batch, m))
+        here = np.arange(len(sources))
+        sigma = np.zeros((m, len(sources)))
+        sigma[sources, here] = 1.0
+        seen = sigma > 0
+        levels = [seen.copy()]
+        frontier = sigma
+        while True:  # breadth first: the number of shortest paths to each node
+            reached = adjacency @ frontier
+            reached *= ~seen
+            new = reached > 0
+            if not new.any():
+                break
+            seen |= new
+            levels.append(new)
+            sigma += reached
+            frontier = reached
+        inverse = 1.0 / np.where(sigma > 0, sigma, 1.0)
+        delta = np.zeros_like(sigma)
+        for back in range(len(levels) - 1, 0, -1):  # dependencies, from the farthest level back
+            share = (1.0 + delta) * inverse * levels[back]
+            delta += (adjacency @ share) * sigma * levels[back - 1]
+        delta[sources, here] = 0.0
+        total += delta.sum(axis=1)
+    scale = 1.0 / ((n - 1) * (n - 2))
+    for v, i in index.items():
+        result[v] = float(total[i]) * scale
+    return result
+
+
 def rank_rows(rows: Rows, by: str = "pagerank", top: int | None = None) -> Rows:
     column = rows.columns.index(by)
     ordered = sorted(rows.rows, key=lambda row: (-row[column], row[0]))
@@ -150,6 +215,7 @@ def export_graph(graph, fmt: str, nodes: bool = False) -> str:
     """The graph as GraphML, GEXF, or a CSV edge list (or node list) for spreadsheets."""
     import networkx as nx
 
+    graph = _without_evidence(graph)
     if fmt == "graphml":
         return "\n".join(nx.generate_graphml(graph)) + "\n"
     if fmt == "gexf":
@@ -162,7 +228,16 @@ def export_graph(graph, fmt: str, nodes: bool = False) -> str:
     if nodes:
         table = Rows(["Id", "Label", "Type"], [[n, d["label"], d["type"]] for n, d in graph.nodes(data=True)])
     else:
-        table = Rows(["Source", "Target", "Label", "Id", "Rank", "Sources", "Quote"],
-                     [[u, v, d["property"], k, d["rank"], d["sources"], d["quote"]] for u, v, k, d in graph.edges(keys=True, data=True)])
+        table = Rows(["Source", "Target", "Label", "Id", "Rank", "Sources", "Quote", "Cells"],
+                     [[u, v, d["property"], k, d["rank"], d["sources"], d["quote"], d["cells"]]
+                      for u, v, k, d in graph.edges(keys=True, data=True)])
     return render_rows(table, "csv")
 
+
+
+def _without_evidence(graph):
+    """A copy of ``graph`` whose edges keep only the attributes the file formats can write."""
+    copy = graph.copy()
+    for _, _, data in copy.edges(data=True):
+        data.pop("evidence", None)
+    return copy

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from kg.curate.names import Entity, resolve
 from kg.graph.store import prefixes
 from kg.query import graph_base, run_local
-from kg.report import disagreement_views
+from kg.report import disagreement_views, evidence as cited
 from kg.report.results import Rows, Shortener, local_name, rank_name
 
 def qualifier_terms() -> str:
@@ -22,11 +22,11 @@ def qualifier_terms() -> str:
 
 
 def entities(store) -> dict[str, Entity]:
-    """Every actor of the graph by IRI (articles and value nodes excluded)."""
+    """Every actor of the graph by IRI (articles, datasets and value nodes excluded)."""
     rows = run_local(store, """
         SELECT DISTINCT ?e ?id ?label ?type ?alias ?description WHERE {
           ?e dct:identifier ?id ; rdfs:label ?label ; a ?type .
-          FILTER(?type != kg:Article)
+          FILTER(?type NOT IN (kg:Article, kg:Dataset))
           OPTIONAL { ?e skos:altLabel ?alias }
           OPTIONAL { ?e schema:description ?description }
         } ORDER BY ?e ?alias""")
@@ -53,25 +53,25 @@ class ClaimView:
     rank: str
     reason: str = ""
     qualifiers: dict[str, str] = field(default_factory=dict)
-    evidence: list[tuple[str, str]] = field(default_factory=list)  # (source id, quote)
+    evidence: list[cited.Cited] = field(default_factory=list)
 
 
 def claims_about(store, entity: Entity) -> list[ClaimView]:
     """Claims whose subject, value or 'about' qualifier is ``entity``, with evidence."""
     short = Shortener(prefixes(graph_base(store)))
     text = f"""
-        SELECT DISTINCT ?claim ?direction ?p ?s ?v ?r ?reason ?source ?quote ?q ?qv WHERE {{
+        SELECT DISTINCT ?claim ?direction ?p ?s ?v ?r ?reason ?source ?quote ?cell ?column ?q ?qv WHERE {{
           VALUES ?e {{ <{entity.iri}> }}
           {{ ?claim kg:subject ?e . BIND("out" AS ?direction) }}
           UNION {{ ?claim kg:value ?e . BIND("in" AS ?direction) }}
           UNION {{ ?claim kg:about ?e . BIND("about" AS ?direction) }}
           ?claim a kg:Claim ; kg:subject ?s ; kg:property ?p ; kg:value ?v ; kg:rank ?r ;
                  prov:wasDerivedFrom ?evidence .
+          {cited.pattern()}
+          # after the required patterns: pyoxigraph does not reorder across OPTIONAL,
+          # and before them this query took seconds for an actor in a hundred claims
           OPTIONAL {{ ?claim kg:rankReason ?reason }}
           OPTIONAL {{ ?claim ?q ?qv . FILTER(?q IN ({qualifier_terms()})) }}
-          ?evidence oa:hasSource ?source ; oa:hasSelector ?selector .
-          # An article's quote, or a dataset's cell refined by its exact text.
-          ?selector oa:refinedBy? ?text . ?text a oa:TextQuoteSelector ; oa:exact ?quote .
         }}"""
     rows = list(run_local(store, text))
     labels = _labels(store, {t.value for row in rows for t in (row["s"], row["v"], row["qv"]) if _is_iri(t)})
@@ -92,9 +92,9 @@ def claims_about(store, entity: Entity) -> list[ClaimView]:
                 rank=rank_name(row["r"]), reason=show(row["reason"]))
         if row["q"] is not None:
             view.qualifiers[local_name(row["q"])] = show(row["qv"])
-        source = short.source_id(row["source"])
-        if (source, row["quote"].value) not in view.evidence:
-            view.evidence.append((source, row["quote"].value))
+        ev = cited.Cited.of(short.source_id(row["source"]), row["quote"], row["cell"], row["column"])
+        if ev not in view.evidence:
+            view.evidence.append(ev)
     order = {"out": 0, "in": 1, "about": 2, "preferred": 0, "normal": 1, "deprecated": 2}
     result = sorted(views.values(), key=lambda v: (order[v.direction], v.property, order[v.rank], v.subject, v.value, v.claim))
     for view in result:
@@ -118,6 +118,11 @@ def _labels(store, iris: set[str]) -> dict[str, str]:
 def profile(store, name: str) -> dict:
     """The profile of the actor called ``name``: who it is, and every claim touching it."""
     entity = resolve(name, entities(store))
+    claims = claims_about(store, entity)
+    disagreements = disagreement_views.read(store, entity.iri)
+    shown = {ev.source for view in claims for ev in view.evidence if ev.cell}
+    shown |= {ev["source"] for d in disagreements for side in d["sides"] for ev in side["evidence"] if "cell" in ev}
+    source = prefixes(graph_base(store))["source"]
     return {
         "id": entity.id,
         "iri": entity.iri,
@@ -125,8 +130,10 @@ def profile(store, name: str) -> dict:
         "type": entity.type,
         "aliases": list(entity.aliases),
         "description": entity.description,
-        "claims": [view.__dict__ for view in claims_about(store, entity)],
-        "disagreements": disagreement_views.read(store, entity.iri),
+        "claims": [{**view.__dict__, "evidence": [ev.as_dict() for ev in view.evidence]} for view in claims],
+        "disagreements": disagreements,
+        # The credit and licence of each dataset a fact shown here comes from.
+        "credits": cited.credits(store, [source + s for s in shown]),
     }
 
 
@@ -135,8 +142,9 @@ def profile_rows(prof: dict) -> Rows:
     rows = Rows(["direction", "property", "subject", "value", "qualifiers", "rank", "reason", "source", "quote"])
     for c in prof["claims"]:
         quals = "; ".join(f"{k}={v}" for k, v in c["qualifiers"].items())
-        for source, quote in c["evidence"]:
-            rows.rows.append([c["direction"], c["property"], c["subject"], c["value"], quals, c["rank"], c["reason"], source, quote])
+        for ev in map(cited.from_dict, c["evidence"]):
+            rows.rows.append([c["direction"], c["property"], c["subject"], c["value"], quals, c["rank"], c["reason"],
+                              ev.cited(), ev.quote])
     return rows
 
 
@@ -160,9 +168,10 @@ def profile_text(prof: dict) -> str:
         quals = "".join(f" [{k}={v}]" for k, v in c["qualifiers"].items())
         rank = "" if c["rank"] == "normal" else f" ({c['rank']}{': ' + c['reason'] if c['reason'] else ''})"
         lines.append(f"    {what}{quals}{rank}")
-        for source, quote in c["evidence"]:
-            lines.append(f"      {source}: \u201c{quote}\u201d")
+        lines += [f"      {cited.line(ev)}" for ev in c["evidence"]]
     if not prof["claims"]:
         lines += ["", "No claims mention it yet."]
     lines += disagreement_views.text(prof.get("disagreements", []))
+    if prof.get("credits"):
+        lines += ["", "Data credits"] + [f"  {cited.credit_line(credit)}" for credit in prof["credits"]]
     return "\n".join(lines) + "\n"

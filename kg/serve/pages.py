@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from kg.graph.terms import PATHS, PREFIXES
-from kg.report import disagreement_views
+from kg.report import disagreement_views, evidence as cited
 
 KG, RDFS, PROV, OA, DCT = PREFIXES["kg"], PREFIXES["rdfs"], PREFIXES["prov"], PREFIXES["oa"], PREFIXES["dct"]
 RDF_TYPE = PREFIXES["rdf"] + "type"
@@ -34,17 +34,22 @@ def profile_queries(iri: str) -> dict[str, str]:
         "about": f"SELECT DISTINCT ?p ?o ?label WHERE {{ <{iri}> ?p ?o OPTIONAL {{ ?o {label} ?label }} }} ORDER BY ?p ?o",
         "incoming": f"""SELECT DISTINCT ?s ?p ?label WHERE {{ ?s ?p <{iri}>
             FILTER(?p NOT IN (<{KG}subject>, <{KG}value>, <{KG}about>)) OPTIONAL {{ ?s {label} ?label }} }} ORDER BY ?p ?s""",
-        "claims": f"""SELECT DISTINCT ?claim ?prop ?value ?valueLabel ?rank ?reason ?quote ?source ?title ?cell ?credit WHERE {{
+        "claims": f"""SELECT DISTINCT ?claim ?prop ?value ?valueLabel ?rank ?reason ?quote ?source ?title ?cell ?column WHERE {{
             ?claim <{KG}subject> <{iri}> ; <{KG}property> ?prop ; <{KG}value> ?value .
             OPTIONAL {{ ?claim <{KG}rank> ?rank }} OPTIONAL {{ ?claim <{KG}rankReason> ?reason }}
             OPTIONAL {{ ?value {label} ?valueLabel }}
-            OPTIONAL {{ ?claim <{PROV}wasDerivedFrom> ?e . ?e <{OA}hasSource> ?source ; <{OA}hasSelector> ?sel .
-                       ?sel <{OA}refinedBy>? ?text . ?text a <{OA}TextQuoteSelector> ; <{OA}exact> ?quote .
-                       OPTIONAL {{ ?sel <{PREFIXES["rdf"]}value> ?cell }}
-                       OPTIONAL {{ ?source <{PREFIXES["schema"]}creditText> ?credit }}
+            OPTIONAL {{ ?claim <{PROV}wasDerivedFrom> ?e . {cited.pattern("?e")}
                        OPTIONAL {{ ?source <{DCT}title> ?title }} }}
-        }} ORDER BY ?prop ?claim ?source""",
+        }} ORDER BY ?prop ?claim ?source ?cell ?quote""",
         "disagreements": disagreement_views.involving_query(iri),
+        # The credit and licence of every dataset behind a fact the page shows.
+        "credits": f"""SELECT DISTINCT ?source ?credit ?licence WHERE {{
+            {{ ?claim <{KG}subject> <{iri}> }}
+            UNION {{ ?d <{KG}involves> <{iri}> ; <{KG}hasSide> ?side . ?side <{KG}sideClaim> ?claim }}
+            ?claim <{PROV}wasDerivedFrom> ?e . ?e <{OA}hasSource> ?source .
+            ?source <{PREFIXES["schema"]}creditText> ?credit .
+            OPTIONAL {{ ?source <{DCT}license> ?licence }}
+        }} ORDER BY ?source ?credit ?licence""",
     }
 
 
@@ -55,6 +60,10 @@ def _short(iri: str, base: str) -> str:
     if iri.startswith(base):
         return iri[len(base):]
     return iri
+
+
+def _source_id(row: dict) -> str:
+    return _value(row.get("source")).rsplit("/", 1)[-1]
 
 
 def _value(term: dict | None) -> str:
@@ -97,6 +106,8 @@ class Page:
         incoming = "".join(
             f"<li>{self.term(r.get('s'), r.get('label'))} {self.link(_value(r['p']))} this</li>" for r in rows["incoming"]
         )
+        credits = {_source_id(r): disagreement_views.credit_html(_value(r.get("credit")), _value(r.get("licence")))
+                    for r in rows.get("credits", [])}
         claims: dict[str, list[dict]] = {}
         for row in rows["claims"]:
             claims.setdefault(_value(row["claim"]), []).append(row)
@@ -106,9 +117,11 @@ class Page:
             rank = _short(_value(first.get("rank")), self.base).removeprefix("kg:").removesuffix("Rank")
             reason = f" — {escape(_value(first.get('reason')))}" if first.get("reason") else ""
             quotes = "".join(
-                f"<blockquote>“{escape(_value(r.get('quote')))}”<footer>{self.term(r.get('source'), r.get('title'))}"
-                f"{', ' + escape(_value(r.get('cell'))) if r.get('cell') else ''}"
-                f"{' · ' + escape(_value(r.get('credit'))) if r.get('credit') else ''}</footer></blockquote>"
+                disagreement_views.cell_html(
+                    cited.Cited(_source_id(r), _value(r.get("quote")), _value(r.get("cell")), _value(r.get("column"))).as_dict(),
+                    self.term(r.get("source"), r.get("title")), credits.get(_source_id(r), ""))
+                if r.get("cell") else
+                f"<blockquote>“{escape(_value(r.get('quote')))}”<footer>{self.term(r.get('source'), r.get('title'))}</footer></blockquote>"
                 for r in group if r.get("quote")
             )
             claim_items.append(
@@ -117,7 +130,7 @@ class Page:
                 f"{self.link(claim, 'claim')})</small>{quotes}</li>"
             )
         disputes = disagreement_views.html(disagreement_views.group(
-            [{k: v["value"] for k, v in r.items() if v} for r in rows.get("disagreements", [])]), self.link)
+            [{k: v["value"] for k, v in r.items() if v} for r in rows.get("disagreements", [])]), self.link, credits)
         return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
