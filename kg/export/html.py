@@ -95,6 +95,8 @@ def render(data: dict) -> str:
     ))
     return _template().render(
         title=data["title"],
+        hidden=f"{data['datasetOnly']:,}" if data["datasetOnly"] else "",
+        credits=data["credits"],
         csp=csp,
         data_json=Markup(json_for_script(data)),
         style=Markup(style_body((ASSETS / "viewer.css").read_text("utf-8"))),

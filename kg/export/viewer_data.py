@@ -178,12 +178,6 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
     entity_claims = [(i, claim) for i, claim in enumerate(claims) if _target(claim) is not None]
     edge_pairs = [(claim.subject, _target(claim)) for _, claim in entity_claims]
 
-    rank = importance(node_ids, edge_pairs)
-    top = max(rank.values(), default=1.0) or 1.0
-    sizes = {eid: round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * (rank.get(eid, 0.0) / top) ** 0.5, 1) for eid in node_ids}
-    boxes = {eid: footprint(catalog.entities[eid].record.name, sizes[eid]) for eid in node_ids}
-    positions = force_layout(node_ids, edge_pairs, boxes=boxes)
-
     sources_of: dict[str, set[str]] = defaultdict(set)
     subject_claims: dict[str, list[int]] = defaultdict(list)
     for i, claim in enumerate(claims):
@@ -192,6 +186,18 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
         subject_claims[claim.subject].append(i)
         if _target(claim) is not None:
             sources_of[_target(claim)] |= cited
+    hidden = dataset_only(node_ids, sources_of, set(catalog.datasets))
+
+    rank = importance(node_ids, edge_pairs)
+    top = max(rank.values(), default=1.0) or 1.0
+    sizes = {eid: round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * (rank.get(eid, 0.0) / top) ** 0.5, 1) for eid in node_ids}
+    boxes = {eid: footprint(catalog.entities[eid].record.name, sizes[eid]) for eid in node_ids}
+    # The actors shown first are laid out alone, so that they make a compact picture; the
+    # dataset-only actors are then placed around them, which stay where they are.
+    first = [eid for eid in node_ids if eid not in hidden]
+    positions = force_layout(first, [(a, b) for a, b in edge_pairs if a not in hidden and b not in hidden], boxes=boxes)
+    if hidden:
+        positions = force_layout(node_ids, edge_pairs, boxes=boxes, fixed=positions)
 
     nodes = []
     for eid in node_ids:
@@ -211,6 +217,7 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
             "disputed": bool(actor_disputes[eid]),
             "disagreements": actor_disputes[eid],
             "claims": subject_claims[eid],
+            "datasetOnly": eid in hidden,
         })
 
     edges = []
@@ -229,6 +236,8 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
         "font": {"face": FONT_FACE, "size": FONT_SIZE, "width": LABEL_WIDTH},
         "types": [dict(styles[name], count=type_counts[name]) for name in sorted(type_counts)],
         "sources": [_source_row(catalog, sid) for sid in sorted([*catalog.sources, *catalog.datasets])],
+        "credits": [_credit(catalog.datasets[did].record) for did in sorted(cited_datasets(claims, catalog.datasets))],
+        "datasetOnly": len(hidden),
         "nodes": nodes,
         "edges": edges,
         "claims": claim_rows,
@@ -239,6 +248,26 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
             for d in found
         ],
     }
+
+
+def dataset_only(node_ids, sources_of: dict[str, set[str]], datasets: set[str]) -> set[str]:
+    """The actors that only datasets name: every claim about them or pointing at them cites a dataset alone.
+
+    The viewer hides them at first. An actor no claim names (a curated entity
+    with no claims yet) is not among them.
+    """
+    return {eid for eid in node_ids if sources_of.get(eid) and sources_of[eid] <= datasets}
+
+
+def cited_datasets(claims: list[Claim], datasets) -> set[str]:
+    """The datasets some of ``claims`` cite: the page must credit each of them."""
+    return {ev.source for claim in claims for ev in claim.evidence if ev.source in datasets}
+
+
+def _credit(record) -> dict:
+    """What a dataset's licence asks the page to show: its attribution, licence and page."""
+    return {"id": record.id, "title": record.title, "attribution": record.attribution,
+            "licence": record.licence, "url": record.url}
 
 
 def _claim_row(claim: Claim, disputed: bool, labels: dict[str, str]) -> dict:
