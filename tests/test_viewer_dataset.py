@@ -140,7 +140,10 @@ def monkeypatch_module():
 
 
 def embedded(path: Path) -> dict:
-    html = path.read_text("utf-8")
+    return embedded_html(path.read_text("utf-8"))
+
+
+def embedded_html(html: str) -> dict:
     start = html.index('<script type="application/json" id="kg-data">') + len('<script type="application/json" id="kg-data">')
     return json.loads(html[start:html.index("</script>", start)])
 
@@ -170,6 +173,32 @@ def test_a_page_without_the_dataset_s_facts_has_no_credit(fixture):
     html = viewer_html(fixture.catalog, sources=["a1"])
     assert 'id="credits"' not in html and "example.org" not in html
     assert 'id="show-dataset"' not in html  # nothing is hidden either
+
+
+def test_a_page_of_the_dataset_alone_hides_nothing(fixture):
+    from kg.export.html import viewer_html
+
+    html = viewer_html(fixture.catalog, sources=["lab-models"])
+    data = embedded_html(html)
+    assert (len(data["nodes"]), data["datasetOnly"]) == (ALL_ACTORS - 1, 0)  # all but Lab Data, which it does not cite
+    assert not any(n["datasetOnly"] for n in data["nodes"])
+    assert 'id="show-dataset"' not in html and 'id="credits"' in html
+
+
+@pytest.mark.parametrize("around, first, hidden", [
+    # Model 08's page: it and its 3 neighbours, which only the dataset names there.
+    ("Model 08", ["chip-k1", "freedonia", "lab-b", "model-08"], []),
+    # Acme's: the 20 models it develops are few enough to show with it; Alpha's country is the dataset's word alone.
+    ("Acme", ["acme", "alpha", "freedonia"] + [f"model-{i:02d}" for i in range(3, MODELS + 1, 3)], []),
+    # Freedonia's: its 60 models are too many; the page opens on what the article names.
+    ("Freedonia", ["acme", "alpha", "freedonia"], [f"model-{i:02d}" for i in range(1, MODELS + 1)]),
+])
+def test_a_page_around_an_actor_opens_as_if_it_were_selected(fixture, around, first, hidden):
+    from kg.export.html import viewer_html
+
+    data = embedded_html(viewer_html(fixture.catalog, around=around))
+    assert sorted(n["id"] for n in data["nodes"] if not n["datasetOnly"]) == first
+    assert sorted(n["id"] for n in data["nodes"] if n["datasetOnly"]) == hidden
 
 
 def test_the_page_is_the_same_from_one_build_to_the_next(fixture, tmp_path):

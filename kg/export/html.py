@@ -110,7 +110,7 @@ def viewer_html(catalog, *, types=(), sources=(), around=None, depth=1, title=No
 
     around = None if around is None else actor_named(around, catalog)  # the title names the id, however it was typed
     chosen = select(catalog, types, sources, around, depth)
-    return render(viewer_data(chosen, title=title or _title(types, sources, around, depth)))
+    return render(viewer_data(chosen, title=title or _title(types, sources, around, depth), selected=around))
 
 
 def _title(types, sources, around, depth) -> str:

@@ -29,6 +29,8 @@ SHAPES = (
     ("Organization", "dot"),
 )
 MIN_SIZE, MAX_SIZE = 8.0, 30.0
+# Selecting an actor shows at most this many of its hidden neighbours by itself (viewer.js); its panel offers the rest.
+REVEAL_AT_ONCE = 30
 
 
 def select(
@@ -154,8 +156,13 @@ def type_styles(catalog: Catalog) -> dict[str, dict]:
     return styles
 
 
-def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> dict:
-    """Everything the page draws, as JSON-ready data in a stable order."""
+def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph", selected: str | None = None) -> dict:
+    """Everything the page draws, as JSON-ready data in a stable order.
+
+    The page opens as if ``selected`` had been clicked: it is in the first view
+    even if only datasets name it, and so are the actors linked to it, if there
+    are no more than ``REVEAL_AT_ONCE`` of them.
+    """
     from kg.export.layout import FONT_FACE, FONT_SIZE, LABEL_WIDTH, footprint, force_layout
 
     from kg.curate.disagreements import disagreements
@@ -187,6 +194,11 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
         if _target(claim) is not None:
             sources_of[_target(claim)] |= cited
     hidden = dataset_only(node_ids, sources_of, set(catalog.datasets))
+    if selected in catalog.entities:
+        linked = {b if a == selected else a for a, b in edge_pairs if selected in (a, b)} & hidden
+        hidden -= {selected} | (linked if len(linked) <= REVEAL_AT_ONCE else set())
+    if len(hidden) == len(node_ids):  # a page of a dataset alone: nothing to show first but all of it
+        hidden = set()
 
     rank = importance(node_ids, edge_pairs)
     top = max(rank.values(), default=1.0) or 1.0
@@ -238,6 +250,7 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
         "sources": [_source_row(catalog, sid) for sid in sorted([*catalog.sources, *catalog.datasets])],
         "credits": [_credit(catalog.datasets[did].record) for did in sorted(cited_datasets(claims, catalog.datasets))],
         "datasetOnly": len(hidden),
+        "revealAtOnce": REVEAL_AT_ONCE,
         "nodes": nodes,
         "edges": edges,
         "claims": claim_rows,

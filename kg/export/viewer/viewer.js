@@ -10,9 +10,6 @@
   var DISPUTED = "#d62728";
   var SYMBOL = { dot: "\u25cf", diamond: "\u25c6", hexagon: "\u2b22", triangle: "\u25b2", triangleDown: "\u25bc", star: "\u2605", square: "\u25a0" };
 
-  // Selecting an actor shows at most this many of its hidden neighbours by itself; its panel offers the rest.
-  var REVEAL_AT_ONCE = 30;
-
   var typeByName = {}, sourceById = {}, nodeById = {}, edgeById = {}, neighbours = {};
   data.types.forEach(function (t) { typeByName[t.name] = t; });
   data.sources.forEach(function (s) { sourceById[s.id] = s; });
@@ -140,7 +137,7 @@
     if (filteredOut(n)) return;
     revealed[id] = true;
     var more = hiddenNeighbours(id);
-    if (all || more.length <= REVEAL_AT_ONCE) more.forEach(function (other) { revealed[other] = true; });
+    if (all || more.length <= data.revealAtOnce) more.forEach(function (other) { revealed[other] = true; });
     applyFilters();
   }
 
