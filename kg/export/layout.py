@@ -18,6 +18,9 @@ from the viewer's font metrics), the rows of unlinked actors are packed by
 width, and a few rounds push apart every two footprints that overlap, along
 the axis where they overlap least.
 
+Given the positions of some nodes (the viewer's first picture), the others are
+laid out around them the same way while those stay put.
+
 The result depends only on the input and the seed; coordinates are rounded so
 that the exported file is byte-identical from one build to the next.
 """

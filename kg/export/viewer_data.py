@@ -4,6 +4,8 @@
 neighbourhood of one actor. :func:`viewer_data` turns a catalog into the data
 the page draws: one node per entity, one edge per entity-valued claim, and
 every claim with its evidence, rank and whether the sources disagree about it.
+Actors that only datasets name are marked to be hidden at first (the page
+shows them on request), and each dataset the claims cite is credited.
 The HTML around it is :mod:`kg.export.html`.
 """
 from __future__ import annotations
