@@ -218,11 +218,13 @@ def test_page_is_self_contained(built):
         assert "href" not in attrs, (tag, attrs)
     assert [attrs.get("type") for tag, attrs in page.tags if tag == "script"] == ["application/json", None, None]
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", html)
-    # The only absolute URL outside vis-network's own script and the data (where a dataset's
-    # licence and notes are text, never loaded) is the Wikidata link the user may click.
+    # The only absolute URLs outside vis-network's own script and the data (where a dataset's
+    # licence and notes are text, never loaded) are the Wikidata link the user may click and,
+    # as text in the credits, each dataset's page and licence.
     vis = page.scripts[1]
     outside = html.replace(vis, "").replace(page.scripts[0], "")
-    assert set(re.findall(r"https?://[^\s\"'<>)]+", outside)) == {"https://www.wikidata.org/wiki/"}
+    credited = {url for d in built.catalog.datasets.values() for url in (d.record.url, d.record.licence) if url}
+    assert set(re.findall(r"https?://[^\s\"'<>)]+", outside)) == {"https://www.wikidata.org/wiki/"} | credited
 
 
 def test_content_security_policy_allows_only_the_inlined_scripts(built):

@@ -12,6 +12,7 @@ from kg.export.layout import footprint, label_lines
 from .chromium import browser, open_viewer  # noqa: F401 - the fixture is used by name
 from .conftest import FIXTURES, ROOT
 from .test_viewer import entity_claims
+from .test_viewer_dataset import shown_first
 from .test_viewer_legibility import overlap
 
 pytestmark = pytest.mark.browser
@@ -42,6 +43,7 @@ def test_renders_every_node_and_edge(viewer, built, store):
     entities, relations = (int(term.value) for term in next(iter(store.query(sparql_prologue() + GRAPH_COUNTS, use_default_graph_as_union=True))))
     assert (entities, relations) == (len(built.catalog.entities), len(entity_claims(built.catalog)))
     page, _ = viewer
+    page.check("#show-dataset")  # the actors only the dataset names are hidden at first
     drawn = page.evaluate("""() => {
         const body = kgViewer.network.body;
         return {nodes: body.nodeIndices.length, edges: body.edgeIndices.length,
@@ -82,14 +84,18 @@ def test_search_says_when_nothing_matches(viewer):
 
 
 def click_edge(page, subject, target):
-    """Click the middle of the edge between two nodes, as a user would."""
+    """Click the edge between two nodes as a user would: near its middle, where no node covers it."""
     point = page.evaluate("""([a, b]) => {
         const net = kgViewer.network;
         net.fit({nodes: [a, b], animation: false});
         const p = net.getPositions([a, b]);
-        const dom = net.canvasToDOM({x: (p[a].x + p[b].x) / 2, y: (p[a].y + p[b].y) / 2});
-        const box = document.getElementById('graph').getBoundingClientRect();
-        return {x: box.left + dom.x, y: box.top + dom.y};
+        for (const t of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+            const dom = net.canvasToDOM({x: p[a].x + (p[b].x - p[a].x) * t, y: p[a].y + (p[b].y - p[a].y) * t});
+            if (net.getNodeAt(dom) !== undefined) continue;
+            const box = document.getElementById('graph').getBoundingClientRect();
+            return {x: box.left + dom.x, y: box.top + dom.y};
+        }
+        return null;
     }""", [subject, target])
     page.mouse.click(point["x"], point["y"])
 
@@ -139,6 +145,7 @@ def test_type_filter_hides_nodes_of_that_type(viewer, built):
     models = {eid for eid, e in built.catalog.entities.items() if e.type == "Model"}
     assert models
     visible_types = """() => kgViewer.network.body.nodeIndices.map(id => kgViewer.data.nodes.find(n => n.id === id).type)"""
+    page.check("#show-dataset")  # every actor, those only the dataset names included
     page.uncheck("#types input[value=Model]")
     types = page.evaluate(visible_types)
     assert "Model" not in types and len(types) == len(built.catalog.entities) - len(models)
@@ -280,7 +287,7 @@ def test_no_two_names_overlap_in_the_first_view(first_view, built):
     page, recorder = first_view
     page.screenshot(path=str(SCREENSHOT.with_name("viewer-first-view.png")))  # for people to look at
     drawn = page.evaluate(DRAWN)
-    assert len(drawn) == len(built.catalog.entities)
+    assert len(drawn) == len(shown_first(built.catalog))
     assert all(node["drawn"] for node in drawn), "every name is drawn, none faded out for being too small"
     clashes = [
         (a["name"], b["name"])

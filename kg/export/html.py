@@ -95,6 +95,8 @@ def render(data: dict) -> str:
     ))
     return _template().render(
         title=data["title"],
+        hidden=f"{data['datasetOnly']:,}" if data["datasetOnly"] else "",
+        credits=data["credits"],
         csp=csp,
         data_json=Markup(json_for_script(data)),
         style=Markup(style_body((ASSETS / "viewer.css").read_text("utf-8"))),
@@ -108,7 +110,7 @@ def viewer_html(catalog, *, types=(), sources=(), around=None, depth=1, title=No
 
     around = None if around is None else actor_named(around, catalog)  # the title names the id, however it was typed
     chosen = select(catalog, types, sources, around, depth)
-    return render(viewer_data(chosen, title=title or _title(types, sources, around, depth)))
+    return render(viewer_data(chosen, title=title or _title(types, sources, around, depth), selected=around))
 
 
 def _title(types, sources, around, depth) -> str:

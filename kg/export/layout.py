@@ -18,6 +18,9 @@ from the viewer's font metrics), the rows of unlinked actors are packed by
 width, and a few rounds push apart every two footprints that overlap, along
 the axis where they overlap least.
 
+Given the positions of some nodes (the viewer's first picture), the others are
+laid out around them the same way while those stay put.
+
 The result depends only on the input and the seed; coordinates are rounded so
 that the exported file is byte-identical from one build to the next.
 """
@@ -116,16 +119,21 @@ def force_layout(
     boxes: Mapping[str, tuple[float, float, float]] | None = None,
     seed: int = 0,
     iterations: int = ITERATIONS,
+    fixed: Mapping[str, tuple[float, float]] | None = None,
 ) -> dict[str, tuple[float, float]]:
     """Positions (in viewer pixels, rounded to 0.1) for ``nodes`` joined by ``edges``.
 
     ``boxes`` gives a node's footprint as :func:`footprint` does; footprints are
-    kept from overlapping. Without it, nodes are points.
+    kept from overlapping. Without it, nodes are points. ``fixed`` gives some
+    nodes' positions, which are kept: the other nodes are laid out around them
+    (see :func:`_around`).
     """
     import numpy as np
 
     if not nodes:
         return {}
+    if fixed:
+        return _around(nodes, edges, boxes or {}, fixed, seed, iterations)
     index = {node: i for i, node in enumerate(nodes)}
     links = [(index[a], index[b]) for a, b in edges if a != b]
     linked_set = {i for pair in links for i in pair}
@@ -147,17 +155,25 @@ def force_layout(
     return {node: (round(float(x), 1) + 0.0, round(float(y), 1) + 0.0) for node, (x, y) in zip(nodes, pos)}
 
 
-def _spring(n: int, pairs, seed: int, iterations: int):
-    """Force-directed positions for ``n`` nodes joined by ``pairs``; ideal edge length 1."""
+def _spring(n: int, pairs, seed: int, iterations: int, start=None, movable=None, step: float | None = None):
+    """Force-directed positions for ``n`` nodes joined by ``pairs``; ideal edge length 1.
+
+    ``start`` gives the initial positions (else random), ``movable`` which nodes
+    may move (else all), ``step`` how far a node may move at first.
+    """
     import numpy as np
     from scipy.spatial import cKDTree
 
     if n == 1:
-        return np.zeros((1, 2))
+        return np.zeros((1, 2)) if start is None else np.array(start, dtype=float)
     degree = np.bincount(pairs.ravel(), minlength=n).astype(float)
     pull_share = 1.0 / np.sqrt(np.maximum(degree, 1.0))  # hubs move less per spring
-    pos = np.random.default_rng(seed).uniform(0.0, math.sqrt(n) * 1.5, size=(n, 2))
-    step = math.sqrt(n) * 1.5 / 8  # the temperature: how far a node may move in one iteration
+    if start is None:
+        pos = np.random.default_rng(seed).uniform(0.0, math.sqrt(n) * 1.5, size=(n, 2))
+    else:
+        pos = np.array(start, dtype=float)
+    if step is None:
+        step = math.sqrt(n) * 1.5 / 8  # the temperature: how far a node may move in one iteration
     near = min(NEIGHBOURS, n - 1)
     for _ in range(iterations):
         # Near field: exact repulsion from the nearest neighbours.
@@ -173,6 +189,8 @@ def _spring(n: int, pairs, seed: int, iterations: int):
         dist = np.sqrt(np.maximum((delta * delta).sum(axis=1), 1e-8))
         move -= _scatter(pairs, ((dist - 1.0) / dist)[:, None] * delta, n) * pull_share[:, None]
         move += (pos.mean(axis=0) - pos) * 0.02
+        if movable is not None:
+            move[~movable] = 0.0
         length = np.sqrt((move * move).sum(axis=1))
         pos += move * (np.minimum(length, step) / np.maximum(length, 1e-9))[:, None]
         step = max(step * 0.92, 0.05)
@@ -227,12 +245,14 @@ def _rows(box, above, above_box):
     return pos
 
 
-def _separate(pos, box):
+def _separate(pos, box, movable=None):
     """``pos`` moved so that no two footprints overlap, or as few as ``SEPARATE_ROUNDS`` rounds manage.
 
     Each round finds the overlapping pairs (a k-d tree in coordinates scaled by the
     largest footprint finds the candidates) and moves both nodes of each pair half
-    the overlap apart, along the axis where they overlap less.
+    the overlap apart, along the axis where they overlap less. Where ``movable``
+    is given, only those nodes move: one that overlaps a node that stays moves
+    the whole overlap, and the picture is spread by moving them alone.
     """
     import numpy as np
     from scipy.spatial import cKDTree
@@ -240,16 +260,25 @@ def _separate(pos, box):
     n = len(pos)
     if n < 2 or not box[:, 0].any():
         return pos
-    # Where footprints would cover more than a share of the picture, no local pushing
-    # can make room for them: spread the picture out first.
-    span = np.maximum(pos.max(axis=0) - pos.min(axis=0), 1.0)
-    crowding = (box[:, 0] * (box[:, 1] + box[:, 2])).sum() / (span[0] * span[1])
-    pos = (pos - pos.mean(axis=0)) * max(1.0, math.sqrt(crowding / COVER))
+    if movable is None:
+        # Where footprints would cover more than a share of the picture, no local pushing
+        # can make room for them: spread the picture out first.
+        span = np.maximum(pos.max(axis=0) - pos.min(axis=0), 1.0)
+        crowding = (box[:, 0] * (box[:, 1] + box[:, 2])).sum() / (span[0] * span[1])
+        pos = (pos - pos.mean(axis=0)) * max(1.0, math.sqrt(crowding / COVER))
+        weight = np.ones(n)
+    else:
+        pos = pos.copy()
+        weight = movable.astype(float)
     half = box[:, 0] / 2
     scale = np.array([box[:, 0].max(), box[:, 1].max() + box[:, 2].max()])
     for done in range(SEPARATE_ROUNDS):
         if done and not done % SPREAD_EVERY:  # still crowded somewhere: give every part more room
-            pos = (pos - pos.mean(axis=0)) * SPREAD
+            if movable is None:
+                pos = (pos - pos.mean(axis=0)) * SPREAD
+            else:
+                centre = pos.mean(axis=0)
+                pos[movable] = centre + (pos[movable] - centre) * SPREAD
         pairs = cKDTree(pos / scale).query_pairs(1.0, p=np.inf, output_type="ndarray")
         if not len(pairs):
             break
@@ -258,7 +287,7 @@ def _separate(pos, box):
         dx = pos[j, 0] - pos[i, 0]
         ox = half[i] + half[j] - np.abs(dx)
         oy = np.minimum(pos[i, 1] + box[i, 2], pos[j, 1] + box[j, 2]) - np.maximum(pos[i, 1] - box[i, 1], pos[j, 1] - box[j, 1])
-        hit = (ox > 0) & (oy > 0)
+        hit = (ox > 0) & (oy > 0) & ((weight[i] + weight[j]) > 0)  # two nodes that stay are left as they are
         if not hit.any():
             break
         i, j, dx, ox, oy = i[hit], j[hit], dx[hit], ox[hit], oy[hit]
@@ -270,8 +299,73 @@ def _separate(pos, box):
         push = np.zeros((len(i), 2))
         push[:, 0] = np.where(sideways, sx * (ox / 2 + 0.5), 0.0)
         push[:, 1] = np.where(sideways, 0.0, sy * (oy / 2 + 0.5))
-        pos -= _scatter(np.stack([i, j], axis=1), push, n)
+        # Each node of a pair takes half the push, or all of it if the other stays.
+        wi, wj = weight[i] * (2.0 - weight[j]), weight[j] * (2.0 - weight[i])
+        pos -= np.stack([np.bincount(i, push[:, k] * wi, n) - np.bincount(j, push[:, k] * wj, n) for k in (0, 1)], axis=1)
     return pos
+
+
+def _around(nodes, edges, boxes, fixed, seed: int, iterations: int) -> dict[str, tuple[float, float]]:
+    """Positions for ``nodes``, those in ``fixed`` kept where they are and the others laid out around them.
+
+    Each other node starts at the mean of its neighbours already placed (breadth
+    first from the fixed ones), then springs and repulsion move it while the fixed
+    nodes stay; the ideal edge length is as long as the names to place need for
+    room. Then footprints are pushed apart, moving only the nodes placed here,
+    and those with no relation at all are set out in rows below.
+    """
+    import numpy as np
+
+    n = len(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    movable = np.array([node not in fixed for node in nodes])
+    links = [(index[a], index[b]) for a, b in edges if a != b]
+    linked = {i for pair in links for i in pair}
+    box = np.array([boxes.get(node, (0.0, 0.0, 0.0)) for node in nodes], dtype=float).reshape(-1, 3)
+    box[:, 0] += GAP
+    box[:, 1:] += GAP / 2
+    placed = ~movable
+    free = np.flatnonzero(movable)
+    if not len(free):
+        return {node: fixed[node] for node in nodes}
+    area = float((box[free, 0] * (box[free, 1] + box[free, 2])).mean())
+    unit = max(SPACING, math.sqrt(area / (COVER * WIDEN)))
+    scale = np.array([unit * WIDEN, unit])
+    pos = np.zeros((n, 2))
+    for node, i in index.items():
+        if node in fixed:
+            pos[i] = fixed[node]
+    pos /= scale
+    rng = np.random.default_rng(seed)
+    neighbours: list[list[int]] = [[] for _ in range(n)]
+    for a, b in links:
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    frontier = [i for i in range(n) if placed[i]]
+    placed = placed.copy()
+    while frontier:
+        reached = sorted({j for i in frontier for j in neighbours[i] if not placed[j]})
+        for j in reached:
+            near = [k for k in neighbours[j] if placed[k]]
+            pos[j] = pos[near].mean(axis=0) + rng.normal(0.0, 0.5, 2)
+        placed[reached] = True
+        frontier = reached
+    low, high = pos[~movable].min(axis=0), pos[~movable].max(axis=0)
+    for j in np.flatnonzero(~placed):  # in a part of the graph no fixed node reaches
+        pos[j] = rng.uniform(low, high + 1.0)
+    moving = np.array([i for i in range(n) if not movable[i] or i in linked])
+    renumber = {old: new for new, old in enumerate(moving)}
+    pairs = np.array([(renumber[a], renumber[b]) for a, b in links], dtype=np.int64).reshape(-1, 2)
+    pos[moving] = _spring(len(moving), pairs, seed, iterations, start=pos[moving], movable=movable[moving], step=2.0)
+    pos *= scale
+    pos[moving] = _separate(pos[moving], box[moving], movable[moving])
+    alone = np.array([i for i in free if i not in linked], dtype=np.int64)
+    if len(alone):
+        pos[alone] = _rows(box[alone], pos[moving], box[moving])
+    for node, i in index.items():
+        if node in fixed:
+            pos[i] = fixed[node]  # exactly as given, whatever the arithmetic did
+    return {node: (round(float(x), 1) + 0.0, round(float(y), 1) + 0.0) for node, (x, y) in zip(nodes, pos)}
 
 
 def _scatter(pairs, force, n):

@@ -4,6 +4,8 @@
 neighbourhood of one actor. :func:`viewer_data` turns a catalog into the data
 the page draws: one node per entity, one edge per entity-valued claim, and
 every claim with its evidence, rank and whether the sources disagree about it.
+Actors that only datasets name are marked to be hidden at first (the page
+shows them on request), and each dataset the claims cite is credited.
 The HTML around it is :mod:`kg.export.html`.
 """
 from __future__ import annotations
@@ -29,6 +31,8 @@ SHAPES = (
     ("Organization", "dot"),
 )
 MIN_SIZE, MAX_SIZE = 8.0, 30.0
+# Selecting an actor shows at most this many of its hidden neighbours by itself (viewer.js); its panel offers the rest.
+REVEAL_AT_ONCE = 30
 
 
 def select(
@@ -154,8 +158,13 @@ def type_styles(catalog: Catalog) -> dict[str, dict]:
     return styles
 
 
-def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> dict:
-    """Everything the page draws, as JSON-ready data in a stable order."""
+def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph", selected: str | None = None) -> dict:
+    """Everything the page draws, as JSON-ready data in a stable order.
+
+    The page opens as if ``selected`` had been clicked: it is in the first view
+    even if only datasets name it, and so are the actors linked to it, if there
+    are no more than ``REVEAL_AT_ONCE`` of them.
+    """
     from kg.export.layout import FONT_FACE, FONT_SIZE, LABEL_WIDTH, footprint, force_layout
 
     from kg.curate.disagreements import disagreements
@@ -178,12 +187,6 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
     entity_claims = [(i, claim) for i, claim in enumerate(claims) if _target(claim) is not None]
     edge_pairs = [(claim.subject, _target(claim)) for _, claim in entity_claims]
 
-    rank = importance(node_ids, edge_pairs)
-    top = max(rank.values(), default=1.0) or 1.0
-    sizes = {eid: round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * (rank.get(eid, 0.0) / top) ** 0.5, 1) for eid in node_ids}
-    boxes = {eid: footprint(catalog.entities[eid].record.name, sizes[eid]) for eid in node_ids}
-    positions = force_layout(node_ids, edge_pairs, boxes=boxes)
-
     sources_of: dict[str, set[str]] = defaultdict(set)
     subject_claims: dict[str, list[int]] = defaultdict(list)
     for i, claim in enumerate(claims):
@@ -192,6 +195,23 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
         subject_claims[claim.subject].append(i)
         if _target(claim) is not None:
             sources_of[_target(claim)] |= cited
+    hidden = dataset_only(node_ids, sources_of, set(catalog.datasets))
+    if selected in catalog.entities:
+        linked = {b if a == selected else a for a, b in edge_pairs if selected in (a, b)} & hidden
+        hidden -= {selected} | (linked if len(linked) <= REVEAL_AT_ONCE else set())
+    if len(hidden) == len(node_ids):  # a page of a dataset alone: nothing to show first but all of it
+        hidden = set()
+
+    rank = importance(node_ids, edge_pairs)
+    top = max(rank.values(), default=1.0) or 1.0
+    sizes = {eid: round(MIN_SIZE + (MAX_SIZE - MIN_SIZE) * (rank.get(eid, 0.0) / top) ** 0.5, 1) for eid in node_ids}
+    boxes = {eid: footprint(catalog.entities[eid].record.name, sizes[eid]) for eid in node_ids}
+    # The actors shown first are laid out alone, so that they make a compact picture; the
+    # dataset-only actors are then placed around them, which stay where they are.
+    first = [eid for eid in node_ids if eid not in hidden]
+    positions = force_layout(first, [(a, b) for a, b in edge_pairs if a not in hidden and b not in hidden], boxes=boxes)
+    if hidden:
+        positions = force_layout(node_ids, edge_pairs, boxes=boxes, fixed=positions)
 
     nodes = []
     for eid in node_ids:
@@ -211,6 +231,7 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
             "disputed": bool(actor_disputes[eid]),
             "disagreements": actor_disputes[eid],
             "claims": subject_claims[eid],
+            "datasetOnly": eid in hidden,
         })
 
     edges = []
@@ -229,6 +250,9 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
         "font": {"face": FONT_FACE, "size": FONT_SIZE, "width": LABEL_WIDTH},
         "types": [dict(styles[name], count=type_counts[name]) for name in sorted(type_counts)],
         "sources": [_source_row(catalog, sid) for sid in sorted([*catalog.sources, *catalog.datasets])],
+        "credits": [_credit(catalog.datasets[did].record) for did in sorted(cited_datasets(claims, catalog.datasets))],
+        "datasetOnly": len(hidden),
+        "revealAtOnce": REVEAL_AT_ONCE,
         "nodes": nodes,
         "edges": edges,
         "claims": claim_rows,
@@ -239,6 +263,26 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph") -> 
             for d in found
         ],
     }
+
+
+def dataset_only(node_ids, sources_of: dict[str, set[str]], datasets: set[str]) -> set[str]:
+    """The actors that only datasets name: every claim about them or pointing at them cites a dataset alone.
+
+    The viewer hides them at first. An actor no claim names (a curated entity
+    with no claims yet) is not among them.
+    """
+    return {eid for eid in node_ids if sources_of.get(eid) and sources_of[eid] <= datasets}
+
+
+def cited_datasets(claims: list[Claim], datasets) -> set[str]:
+    """The datasets some of ``claims`` cite: the page must credit each of them."""
+    return {ev.source for claim in claims for ev in claim.evidence if ev.source in datasets}
+
+
+def _credit(record) -> dict:
+    """What a dataset's licence asks the page to show: its attribution, licence and page."""
+    return {"id": record.id, "title": record.title, "attribution": record.attribution,
+            "licence": record.licence, "url": record.url}
 
 
 def _claim_row(claim: Claim, disputed: bool, labels: dict[str, str]) -> dict:

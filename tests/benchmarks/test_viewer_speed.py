@@ -3,6 +3,12 @@
 Run: pytest -m benchmark tests/benchmarks/test_viewer_speed.py -s
 Figures are printed and written to bench-out/viewer.md (and .json).
 
+``test_viewer_page`` measures a page already written, `kg build`'s export/graph.html unless
+KG_VIEWER_PAGE names another: its size, time to interactive, and how long the toggle takes to
+show the actors only a dataset names (figures in bench-out/viewer-page.md):
+
+    KG_VIEWER_PAGE=/tmp/export/graph.html pytest -m benchmark tests/benchmarks/test_viewer_speed.py -k page -s
+
 Two families of graphs, 1,000 and 5,000 actors each:
 - ``synthetic``: kg.synthetic's data, built as `kg build` builds it (few relations: most actors
   have only literal claims);
@@ -189,3 +195,60 @@ def _report() -> None:
     table = "\n".join(lines)
     (OUT / "viewer.md").write_text(table + "\n", "utf-8")
     print("\n" + table)
+
+
+SHOW_ALL = """async () => {
+    const box = document.getElementById('show-dataset');
+    if (!box) return null;
+    const drawn = new Promise(resolve => kgViewer.network.once('afterDrawing', resolve));
+    const start = performance.now();
+    box.click();
+    await drawn;
+    await new Promise(resolve => setTimeout(resolve, 0));
+    return (performance.now() - start) / 1000;
+}"""
+
+
+def test_viewer_page(browser):
+    """A page as written, the real graph by default; three loads, medians."""
+    path = Path(os.environ.get("KG_VIEWER_PAGE") or ROOT / "export" / "graph.html")
+    if not path.is_file():
+        pytest.skip(f"no page at {path}: run kg build, or set KG_VIEWER_PAGE")
+    drawn, interactive, show_all = [], [], []
+    for _ in range(3):
+        page, recorder = open_viewer(browser, path, timeout=60_000)
+        timing = page.evaluate("kgTiming")
+        drawn.append(timing["drawn"] / 1000)
+        interactive.append(timing["interactive"] / 1000)
+        first = page.evaluate("kgViewer.shown()")
+        show_all.append(page.evaluate(SHOW_ALL))
+        every = page.evaluate("kgViewer.shown()")
+        assert recorder.console_errors == [] and recorder.requests == [path.resolve().as_uri()]
+        page.context.close()
+    data = page_data(path)
+    row = {
+        "page": str(path), "actors": len(data["nodes"]), "relations": len(data["edges"]),
+        "first_actors": first["nodes"], "first_relations": first["edges"], "all_actors": every["nodes"],
+        "bytes": path.stat().st_size, "drawn_s": statistics.median(drawn),
+        "interactive_s": statistics.median(interactive),
+        "show_all_s": None if None in show_all else statistics.median(show_all),
+    }
+    OUT.mkdir(exist_ok=True)
+    (OUT / "viewer-page.json").write_text(json.dumps(row, indent=2), "utf-8")
+    table = (
+        "| page | actors | relations | shown first | graph.html MB | drawn s | interactive s | show all s |\n"
+        "|---|---|---|---|---|---|---|---|\n"
+        f"| {path.name} | {row['actors']:,} | {row['relations']:,} | {row['first_actors']:,} actors, "
+        f"{row['first_relations']:,} relations | {row['bytes'] / 1e6:.2f} | {row['drawn_s']:.2f} "
+        f"| {row['interactive_s']:.2f} | {_seconds(row['show_all_s']) if row['show_all_s'] is not None else 'nothing hidden'} |\n"
+    )
+    (OUT / "viewer-page.md").write_text(table, "utf-8")
+    print("\n" + table)
+    assert row["interactive_s"] >= row["drawn_s"] > 0
+
+
+def page_data(path: Path) -> dict:
+    html = path.read_text("utf-8")
+    tag = '<script type="application/json" id="kg-data">'
+    start = html.index(tag) + len(tag)
+    return json.loads(html[start:html.index("</script>", start)])

@@ -10,11 +10,15 @@
   var DISPUTED = "#d62728";
   var SYMBOL = { dot: "\u25cf", diamond: "\u25c6", hexagon: "\u2b22", triangle: "\u25b2", triangleDown: "\u25bc", star: "\u2605", square: "\u25a0" };
 
-  var typeByName = {}, sourceById = {}, nodeById = {}, edgeById = {};
+  var typeByName = {}, sourceById = {}, nodeById = {}, edgeById = {}, neighbours = {};
   data.types.forEach(function (t) { typeByName[t.name] = t; });
   data.sources.forEach(function (s) { sourceById[s.id] = s; });
-  data.nodes.forEach(function (n) { nodeById[n.id] = n; });
-  data.edges.forEach(function (e) { edgeById[e.id] = e; });
+  data.nodes.forEach(function (n) { nodeById[n.id] = n; neighbours[n.id] = []; });
+  data.edges.forEach(function (e) {
+    edgeById[e.id] = e;
+    if (neighbours[e.from].indexOf(e.to) < 0) neighbours[e.from].push(e.to);
+    if (neighbours[e.to].indexOf(e.from) < 0) neighbours[e.to].push(e.from);
+  });
 
   /* el("li", {className: "x"}, "text", childElement, ...): text arguments become text nodes. */
   function el(tag, props) {
@@ -37,13 +41,14 @@
     return {
       id: n.id, label: n.name, x: n.x, y: n.y, size: n.size, shape: t.shape, widthConstraint: { maximum: data.font.width },
       color: { background: t.color, border: n.disputed ? DISPUTED : "#555", highlight: { background: t.color, border: n.disputed ? DISPUTED : "#000" } },
-      borderWidth: n.disputed ? 4 : 1, borderWidthSelected: n.disputed ? 5 : 3
+      borderWidth: n.disputed ? 4 : 1, borderWidthSelected: n.disputed ? 5 : 3, hidden: n.datasetOnly
     };
   }
 
   function visEdge(e) {
     var c = data.claims[e.claim];
-    var edge = { id: e.id, from: e.from, to: e.to, label: c.label, dashes: c.rank === "deprecated" };
+    var edge = { id: e.id, from: e.from, to: e.to, label: c.label, dashes: c.rank === "deprecated",
+                 hidden: nodeById[e.from].datasetOnly || nodeById[e.to].datasetOnly };
     if (c.disputed) { edge.color = { color: DISPUTED, highlight: DISPUTED }; edge.width = 2; }
     if (e.curve) {
       edge.smooth = { enabled: true, type: e.curve % 2 ? "curvedCW" : "curvedCCW", roundness: 0.2 * Math.ceil(e.curve / 2) };
@@ -79,18 +84,21 @@
     }, 0);
   });
   network.on("click", function (params) {
-    if (params.nodes.length) showNode(params.nodes[0]);
+    if (params.nodes.length) { revealAround(params.nodes[0]); showNode(params.nodes[0]); }
     else if (params.edges.length) showEdge(params.edges[0]);
     else closePanel();
   });
 
   /* ---- legend and filters ---- */
 
-  var typeOn = {}, sourceOn = {}, nodeShown = {}, edgeShown = {};
+  // An actor is shown when its type and one of its sources are checked and, if only datasets
+  // name it, when the dataset's actors are shown or it was revealed (selected, searched for,
+  // or a neighbour of a selected actor).
+  var typeOn = {}, sourceOn = {}, nodeShown = {}, edgeShown = {}, revealed = {}, datasetOn = false;
   data.types.forEach(function (t) { typeOn[t.name] = true; });
   data.sources.forEach(function (s) { sourceOn[s.id] = true; });
-  data.nodes.forEach(function (n) { nodeShown[n.id] = true; });
-  data.edges.forEach(function (e) { edgeShown[e.id] = true; });
+  data.nodes.forEach(function (n) { nodeShown[n.id] = !n.datasetOnly; });
+  data.edges.forEach(function (e) { edgeShown[e.id] = nodeShown[e.from] && nodeShown[e.to]; });
 
   function checkbox(list, value, on, labelParts, title) {
     var box = el("input", { type: "checkbox", checked: true, value: value });
@@ -114,10 +122,39 @@
       [s.title, s.file, s.date].filter(Boolean).join(" \u00b7 "));
   });
 
+  function filteredOut(n) {
+    return !typeOn[n.type] || !(n.sources.length === 0 || n.sources.some(function (s) { return sourceOn[s]; }));
+  }
+
+  /* The neighbours of an actor that are hidden only because only datasets name them. */
+  function hiddenNeighbours(id) {
+    return neighbours[id].filter(function (other) { return !nodeShown[other] && !filteredOut(nodeById[other]); });
+  }
+
+  /* Shows ``id`` itself, and its hidden neighbours if there are few enough (or ``all``). */
+  function revealAround(id, all) {
+    var n = nodeById[id];
+    if (filteredOut(n)) return;
+    revealed[id] = true;
+    var more = hiddenNeighbours(id);
+    if (all || more.length <= data.revealAtOnce) more.forEach(function (other) { revealed[other] = true; });
+    applyFilters();
+  }
+
+  var showDataset = document.getElementById("show-dataset");
+  if (showDataset) {
+    showDataset.addEventListener("change", function () {
+      datasetOn = showDataset.checked;
+      if (!datasetOn) revealed = {};
+      applyFilters();
+      network.fit({ animation: false });
+    });
+  }
+
   function applyFilters() {
     var nodeChanges = [], edgeChanges = [];
     data.nodes.forEach(function (n) {
-      var show = typeOn[n.type] && (n.sources.length === 0 || n.sources.some(function (s) { return sourceOn[s]; }));
+      var show = !filteredOut(n) && (!n.datasetOnly || datasetOn || revealed[n.id] === true);
       if (show !== nodeShown[n.id]) { nodeShown[n.id] = show; nodeChanges.push({ id: n.id, hidden: !show }); }
     });
     data.edges.forEach(function (e) {
@@ -182,7 +219,8 @@
 
   function focusNode(id) {
     var n = nodeById[id];
-    if (!nodeShown[id]) { note.textContent = n.name + " is hidden by the filters"; return; }
+    if (filteredOut(n)) { note.textContent = n.name + " is hidden by the filters"; return; }
+    revealAround(id);
     showNode(id);
     network.redraw();  // take the canvas's new width beside the panel into account first
     network.selectNodes([id]);
@@ -270,6 +308,14 @@
     body.appendChild(claimList("Claims", claims, false));
     var incoming = data.edges.filter(function (e) { return e.to === id; }).map(function (e) { return data.claims[e.claim]; });
     body.appendChild(claimList("Named in", incoming, true));
+    var more = hiddenNeighbours(id);
+    if (more.length) {
+      var button = el("button", { type: "button", className: "link", id: "show-neighbours" }, "Show them");
+      button.addEventListener("click", function () { revealAround(id, true); showNode(id); });
+      body.appendChild(el("p", { className: "meta hidden-neighbours" },
+        more.length + (more.length === 1 ? " actor linked to it is" : " actors linked to it are") +
+        " hidden (only a dataset names them). ", button));
+    }
   }
 
   /* Each disagreement with its sides; each side with the claims that tell it and their quotes. */
@@ -305,7 +351,7 @@
   }
 
   window.kgViewer = {
-    network: network, data: data, focusNode: focusNode, showNode: showNode, showEdge: showEdge,
+    network: network, data: data, focusNode: focusNode, showNode: showNode, showEdge: showEdge, revealAround: revealAround,
     shown: function () { return { nodes: count(nodeShown), edges: count(edgeShown) }; }
   };
 })();
