@@ -156,9 +156,12 @@ def _no_claims(remote: Remote, where: str, environ: dict | None) -> str:
         return message + "; give the graph that kg push --default-graph named, or push the graph there"
     holding = [row["g"].value for row in run_remote(remote.endpoint, _HOLDING_CLAIMS, None, remote.timeout,
                                                     remote.max_response_bytes, remote.auth, environ)]
-    if holding:
+    if len(holding) == 1:
         return (message + f"; the named graph {holding[0]} holds claims: if kg push stored the default graph there "
                 f"(--default-graph), give --default-graph {holding[0]}")
+    if holding:
+        return (message + f"; the named graphs {', '.join(holding)} hold claims: if kg push stored the default graph "
+                "in one of them (--default-graph), give --default-graph with its IRI")
     return message + "; push it there first with kg push"
 
 
