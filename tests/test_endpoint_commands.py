@@ -21,7 +21,7 @@ from kg.errors import KGError
 from kg.graph.terms import DEFAULT_BASE
 
 from .conftest import DATA
-from .serve_support import free_port, oxigraph_server
+from .serve_support import free_port, live_kg_serve, oxigraph_server
 from .store_support import virtuoso_server
 
 DEFAULT_GRAPH = "urn:kg:default"
@@ -130,6 +130,30 @@ def test_narrowed_viewer_and_filtered_conflicts_on_oxigraph_match_local(oxigraph
     local = run(*local_args(filters, built, corpus_dir))
     remote = run(*filters, "--endpoint", oxigraph)
     assert (remote.exit_code, remote.stdout) == (0, local.stdout) and local.stdout.count("\n") > 2
+
+
+def test_default_graph_in_a_named_graph_on_oxigraph(built, local_outputs, tmp_path):
+    with oxigraph_server(tmp_path / "oxigraph") as url:
+        push(built, url + "/store", "--default-graph", DEFAULT_GRAPH)
+        missing = run("rank", "--endpoint", url + "/query")
+        found = run("rank", "--endpoint", url + "/query", "--default-graph", DEFAULT_GRAPH)
+    assert (missing.exit_code, missing.stdout) == (1, "")
+    assert missing.stderr == (
+        f"Error: the default graph of the SPARQL endpoint {url}/query holds no claims of the graph; the named graph "
+        f"{DEFAULT_GRAPH} holds claims: if kg push stored the default graph there (--default-graph), give "
+        f"--default-graph {DEFAULT_GRAPH}\n")
+    assert (found.exit_code, found.stdout) == (0, local_outputs["rank"])
+
+
+def test_kg_serve_row_limit_is_an_error(built):
+    with live_kg_serve(built.out, "--row-limit", "100", "--processes", "1", "--workers", "1") as url:
+        result = run("show", "deepseek", "--endpoint", url + "/sparql")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: the SPARQL endpoint {url}/sparql sent only the first 100 rows of the default graph "
+        "(X-Result-Truncated: true); this command reads the whole graph, so it stops rather than answer from part of "
+        "it: raise the store's row limit above the number of triples in the graph (Virtuoso: ResultSetMaxRows in the "
+        "[SPARQL] section of virtuoso.ini, which caps CONSTRUCT answers too)\n")
 
 
 # --- Virtuoso ----------------------------------------------------------------
