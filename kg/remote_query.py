@@ -38,9 +38,10 @@ VIRTUOSO_MAX_ROWS = 10000
 class Truncated(KGError):
     """The endpoint sent only the first rows of the answer; ``result`` holds them."""
 
-    def __init__(self, message: str, result):
+    def __init__(self, message: str, result, cut: str = "", why: str = ""):
         super().__init__(message)
         self.result = result
+        self.cut, self.why = cut, why  # '1,000 rows', and the header or limit that says so
 
 
 def run_remote(endpoint: str, text: str, base: str | None = None, timeout: float = TIMEOUT,
@@ -76,7 +77,7 @@ def run_remote(endpoint: str, text: str, base: str | None = None, timeout: float
     if cap:
         raise Truncated(f"the SPARQL endpoint {endpoint} sent only the first {cap} of the answer ({_why(response)}); "
                         "the rest is missing: narrow the query, page it with LIMIT and OFFSET, or raise the "
-                        "store's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)", result)
+                        "store's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)", result, cap, _why(response))
     return result
 
 

@@ -67,14 +67,14 @@ def virtuoso_binaries() -> tuple[str, str]:
 
 
 @contextlib.contextmanager
-def virtuoso_server(directory: Path):
+def virtuoso_server(directory: Path, max_rows: int = VIRTUOSO_MAX_ROWS):
     """Virtuoso on free loopback ports, with its own virtuoso.ini and database
-    in ``directory`` and a fresh random password for the user dba."""
+    in ``directory``, ResultSetMaxRows ``max_rows``, and a fresh random password for the user dba."""
     server, isql = virtuoso_binaries()
     directory.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
-    ini.write_text(_INI.format(dir=directory, sql_port=sql_port, http_port=http_port, max_rows=VIRTUOSO_MAX_ROWS))
+    ini.write_text(_INI.format(dir=directory, sql_port=sql_port, http_port=http_port, max_rows=max_rows))
     url = f"http://127.0.0.1:{http_port}"
     with running([server, "-f", "-c", str(ini)], url + "/sparql?query=ASK%7B%7D", timeout=120, cwd=directory):
         password = secrets.token_hex(12)

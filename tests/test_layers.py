@@ -18,7 +18,7 @@ LAYERS = [
     ("serve", ["kg.serve", "kg.push"]),
     ("report", ["kg.report"]),
     ("export", ["kg.export", "kg.build"]),
-    ("query", ["kg.query", "kg.bind", "kg.remote_query"]),
+    ("query", ["kg.query", "kg.bind", "kg.remote_query", "kg.remote_graph"]),
     ("graph", ["kg.graph"]),
     ("curate", ["kg.curate", "kg.synthetic"]),
     ("base", ["kg.errors", "kg.http_client", "kg.login", "kg.error_text", "kg"]),

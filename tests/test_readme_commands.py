@@ -22,7 +22,9 @@ SHELL_OPERATORS = {"|", "||", "&&", ";", "&"}
 REDIRECTS = {"<", ">", ">>"}
 # What the sentence before the table says it leaves out of the options column.
 SHARED = {"--export": "`--export DIR`", "--data": "`--data`", "--corpus": "`--corpus`",
-          "--datasets": "`--datasets`", "--base": "`--base`"}
+          "--datasets": "`--datasets`", "--base": "`--base`", "--endpoint": "`--endpoint URL`", "--auth": "`--auth`",
+          "--default-graph": "`--default-graph`", "--timeout": "`--timeout`",
+          "--max-response-bytes": "`--max-response-bytes`"}
 
 
 def kg_command_lines(shell: str) -> list[list[str]]:

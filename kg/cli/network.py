@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import _fail_cleanly, emit, export_option, output_options
+from kg.cli.options import _fail_cleanly, emit, endpoint_options, export_option, graph_store, output_options
 
 
 @click.command()
@@ -14,9 +14,10 @@ from kg.cli.options import _fail_cleanly, emit, export_option, output_options
 @export_option
 @click.option("--max", "limit", type=click.IntRange(1), default=5, show_default=True, help="Most paths to show.")
 @click.option("--deprecated", is_flag=True, help="Also follow deprecated claims.")
+@endpoint_options
 @output_options()
 @_fail_cleanly
-def path(a, b, export, limit, deprecated, fmt, output):
+def path(a, b, export, limit, deprecated, remote, fmt, output):
     """The shortest connections between two actors, with the claim behind each edge.
 
     A and B name actors as kg show reads them: an id, a label or an alias,
@@ -28,12 +29,15 @@ def path(a, b, export, limit, deprecated, fmt, output):
     Examples:
       kg path "Liang Wenfeng" "Nvidia H800"
       kg path deepseek openai --format json
+      kg path deepseek nvidia --endpoint http://localhost:7878/query
+
+    With --endpoint, the graph is read from that SPARQL endpoint (as kg push
+    put it there) instead of the local export, and the answer is the same.
     """
-    from kg.graph.store import open_store
     from kg.report.network import path_rows, path_text, shortest_paths
     from kg.report.results import render_records
 
-    paths = shortest_paths(open_store(export), a, b, limit, deprecated)
+    paths = shortest_paths(graph_store(export, remote), a, b, limit, deprecated)
     emit(render_records(paths, fmt, lambda found: path_text(found, a, b), path_rows), output)
 
 
@@ -43,9 +47,10 @@ def path(a, b, export, limit, deprecated, fmt, output):
 @click.option("--type", "types", multiple=True, metavar="TYPE", help="Only actors of this type (Lab, Model, Person...); repeatable.")
 @click.option("--top", type=click.IntRange(1), default=20, show_default=True, help="How many actors to list.")
 @click.option("--deprecated", is_flag=True, help="Also count deprecated claims as edges.")
+@endpoint_options
 @output_options()
 @_fail_cleanly
-def rank(export, by, types, top, deprecated, fmt, output):
+def rank(export, by, types, top, deprecated, remote, fmt, output):
     """The central actors by degree, betweenness and PageRank.
 
     Measures are computed over the whole entity graph (an edge per claim
@@ -56,12 +61,16 @@ def rank(export, by, types, top, deprecated, fmt, output):
       kg rank
       kg rank --type Lab --type Company --by betweenness
       kg rank --top 5 --format csv
+      kg rank --endpoint http://localhost:7878/query
+
+    With --endpoint, the graph is read from that SPARQL endpoint (as kg push
+    put it there) instead of the local export, and the answer is the same.
     """
-    from kg.graph.store import open_store
     from kg.report.network import centrality, entity_graph, rank_rows
     from kg.report.results import render_rows
 
-    emit(render_rows(rank_rows(centrality(entity_graph(open_store(export), deprecated), types), by, top), fmt), output)
+    graph = entity_graph(graph_store(export, remote), deprecated)
+    emit(render_rows(rank_rows(centrality(graph, types), by, top), fmt), output)
 
 
 @click.command("export")
@@ -69,10 +78,11 @@ def rank(export, by, types, top, deprecated, fmt, output):
 @export_option
 @click.option("--nodes", is_flag=True, help="With csv: the node list (Id, Label, Type) instead of the edges.")
 @click.option("--deprecated", is_flag=True, help="Also export deprecated claims as edges.")
+@endpoint_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
               default="-", show_default=True, help="Write to this file instead of stdout.")
 @_fail_cleanly
-def export_graph(fmt, export, nodes, deprecated, output):
+def export_graph(fmt, export, nodes, deprecated, remote, output):
     """The entity graph for Gephi, Cytoscape and spreadsheets.
 
     graphml and gexf hold nodes (label, type) and one edge per claim
@@ -84,11 +94,14 @@ def export_graph(fmt, export, nodes, deprecated, output):
       kg export graphml -o ai-race.graphml
       kg export gexf -o ai-race.gexf
       kg export csv -o edges.csv && kg export csv --nodes -o nodes.csv
+      kg export graphml --endpoint http://localhost:7878/query -o ai-race.graphml
+
+    With --endpoint, the graph is read from that SPARQL endpoint (as kg push
+    put it there) instead of the local export, and the file is the same.
     """
-    from kg.graph.store import open_store
     from kg.report.network import entity_graph, export_graph as render
 
-    emit(render(entity_graph(open_store(export), deprecated), fmt, nodes), output)
+    emit(render(entity_graph(graph_store(export, remote), deprecated), fmt, nodes), output)
 
 
 @click.command()

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from kg.errors import DataError, KGError
+from kg.login import AUTH_CHOICES
 from kg.report.results import TABLE_FORMATS
 
 
@@ -67,6 +68,82 @@ def export_option(func):
         "--export", "export", type=click.Path(file_okay=False, path_type=Path), default=Path("export"),
         show_default=True, help="The folder 'kg build' wrote (holds kg.nq).",
     )(func)
+
+
+ENDPOINT_HELP = "Read the graph from this remote SPARQL 1.1 endpoint (where kg push put it) instead of the local files."
+
+
+def endpoint_options(func=None, *, graph: bool = True):
+    """--endpoint URL and how to reach it: --auth, --timeout, --max-response-bytes and,
+    for the commands that read the whole graph (``graph``), --default-graph IRI.
+
+    Those commands get one ``remote`` argument, a kg.remote_graph.Remote or None
+    without --endpoint; ``kg query`` (``graph=False``) gets the options one by one.
+    """
+    def decorator(func):
+        if graph:
+            func = _fail_cleanly(_as_remote(func))
+            func = click.option(
+                "--default-graph", metavar="IRI", default=None,
+                help="The named graph that holds the graph's default graph on the store, as kg push "
+                     "--default-graph put it there (Virtuoso); without it, the store's default graph.",
+            )(func)
+        func = click.option(
+            "--auth", type=click.Choice(AUTH_CHOICES), default="none", show_default=True,
+            help="Log in to the --endpoint as kg push does. Secrets come from the environment only: "
+                 "KG_PUSH_TOKEN (bearer), KG_PUSH_USER and KG_PUSH_PASSWORD (basic, digest).",
+        )(func)
+        func = click.option(
+            "--max-response-bytes", type=click.IntRange(1), default=256 * 1024 * 1024, show_default=True,
+            help="Largest answer read from a remote endpoint; a larger one is an error.",
+        )(func)
+        func = click.option(
+            "--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+            help="Seconds a remote endpoint has for each answer, from connecting to its last byte.",
+        )(func)
+        func = click.option("--endpoint", metavar="URL", default=None, help=ENDPOINT_HELP if graph else
+                            "Run on this remote SPARQL 1.1 endpoint instead of the local export.")(func)
+        return func
+
+    return decorator(func) if func is not None else decorator
+
+
+def _as_remote(func):
+    @functools.wraps(func)
+    def wrapper(*args, endpoint, auth, timeout, max_response_bytes, default_graph, **kwargs):
+        if endpoint is None:
+            if auth != "none":
+                raise KGError("--auth logs in to an --endpoint; give the endpoint too")
+            if default_graph is not None:
+                raise KGError("--default-graph names a graph on an --endpoint; give the endpoint too")
+            return func(*args, remote=None, **kwargs)
+        from kg.remote_graph import Remote
+
+        return func(*args, remote=Remote(endpoint, auth, timeout, max_response_bytes, default_graph), **kwargs)
+
+    return wrapper
+
+
+def graph_store(export: Path, remote):
+    """The graph as a pyoxigraph store: the local export's, or the one ``remote`` serves."""
+    if remote is None:
+        from kg.graph.store import open_store
+
+        return open_store(export)
+    from kg.remote_graph import fetch_graph
+
+    return fetch_graph(remote)
+
+
+def data_catalog(data: Path, corpus: Path | None, remote):
+    """The checked catalog from the data, or rebuilt from the graph ``remote`` serves."""
+    if remote is None:
+        from kg.build import checked_catalog
+
+        return checked_catalog(data, corpus)[0]
+    from kg.graph.read_back import read_catalog
+
+    return read_catalog(graph_store(None, remote))
 
 
 def output_options(*formats: str, default: str | None = "table"):

@@ -6,9 +6,9 @@ import sys
 
 import click
 
-from kg.cli.options import _base, _fail_cleanly, data_options, emit, export_option, output_options
+from kg.cli.options import (_base, _fail_cleanly, data_catalog, data_options, emit, endpoint_options, export_option,
+                             graph_store, output_options)
 from kg.errors import KGError
-from kg.login import AUTH_CHOICES
 from kg.report.results import GRAPH_FORMATS, TABLE_FORMATS
 
 ALL_FORMATS = TABLE_FORMATS + GRAPH_FORMATS
@@ -18,21 +18,14 @@ ALL_FORMATS = TABLE_FORMATS + GRAPH_FORMATS
 @click.argument("query_text", metavar="QUERY", required=False)
 @click.option("--list", "list_", is_flag=True, help="List the canned queries with what each answers.")
 @export_option
-@click.option("--endpoint", metavar="URL", default=None, help="Run on this remote SPARQL 1.1 endpoint instead of the local export.")
+@endpoint_options(graph=False)
 @click.option("--bind", "bindings", multiple=True, metavar="VAR=VALUE",
               help="Restrict ?VAR, a variable the query uses, to VALUE: an actor's name, or a SPARQL term "
                    "(as described above); repeatable.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
-              help="Seconds a remote endpoint has for the whole answer, from connecting to its last byte.")
-@click.option("--max-response-bytes", type=click.IntRange(1), default=256 * 1024 * 1024, show_default=True,
-              help="Largest answer read from a remote endpoint; a larger one is an error.")
-@click.option("--auth", type=click.Choice(AUTH_CHOICES), default="none", show_default=True,
-              help="Log in to the --endpoint as kg push does. Secrets come from the environment only: "
-                   "KG_PUSH_TOKEN (bearer), KG_PUSH_USER and KG_PUSH_PASSWORD (basic, digest).")
 @click.option("--base", default=None, envvar="KG_BASE", metavar="IRI", help="Base IRI the export was built with.")
 @output_options(*ALL_FORMATS, default=None)
 @_fail_cleanly
-def query(query_text, list_, export, endpoint, bindings, timeout, max_response_bytes, auth, base, fmt, output):
+def query(query_text, list_, export, bindings, endpoint, timeout, max_response_bytes, auth, base, fmt, output):
     """Run a SPARQL query: canned by name, from a .rq file (or - for stdin), or inline.
 
     The prefixes kg:, entity:, claim:, source:, rdfs:, schema:, prov:, oa:...
@@ -134,9 +127,10 @@ def _parse_bindings(bindings: tuple[str, ...]) -> dict[str, str]:
 @click.option("--subject", metavar="NAME", default=None,
               help="Only disagreements that involve this actor, named as kg show reads names.")
 @click.option("--source", metavar="ID", default=None, help="Only disagreements in which this source backs a side.")
+@endpoint_options
 @output_options()
 @_fail_cleanly
-def conflicts(data, corpus, base, kinds, subject, source, fmt, output):
+def conflicts(data, corpus, base, kinds, subject, source, remote, fmt, output):
     """Every point on which the sources disagree, side by side with their words.
 
     Each disagreement has a kind, found by its rule:
@@ -164,13 +158,17 @@ def conflicts(data, corpus, base, kinds, subject, source, fmt, output):
       kg conflicts --subject deepseek --source a003
       kg conflicts --format csv -o conflicts.csv
       kg conflicts --format json | jq '.[].topic'
+      kg conflicts --endpoint http://localhost:7878/query
+
+    With --endpoint, the entities, claims, evidence and disagreements are read
+    from the graph on that SPARQL endpoint (as kg push put it there) instead
+    of the data, and the report is the same.
     """
-    from kg.build import checked_catalog
     from kg.report.conflicts import conflict_report, conflict_rows, conflict_text, scope_text
     from kg.report.results import render_records
 
     _base(base)  # a bad --base is an error here too, though the report needs no IRIs
-    catalog = checked_catalog(data, corpus)[0]
+    catalog = data_catalog(data, corpus, remote)
     report = conflict_report(catalog, kinds, subject, source)
     empty = scope_text(catalog, kinds, subject, source)
     emit(render_records(report, fmt, lambda r: conflict_text(r, empty), conflict_rows), output)
@@ -179,9 +177,10 @@ def conflicts(data, corpus, base, kinds, subject, source, fmt, output):
 @click.command()
 @click.argument("entity")
 @export_option
+@endpoint_options
 @output_options()
 @_fail_cleanly
-def show(entity, export, fmt, output):
+def show(entity, export, remote, fmt, output):
     """An actor's profile: names, type, and every claim with its quotes.
 
     ENTITY is an id, a label or an alias, in any case, or a single word of
@@ -197,9 +196,13 @@ def show(entity, export, fmt, output):
       kg show "Liang WenFeng"
       kg show nadella
       kg show H800 --format json
+      kg show deepseek --endpoint http://localhost:7878/query
+      KG_PUSH_USER=dba KG_PUSH_PASSWORD=... kg show nadella --endpoint http://localhost:8890/sparql-auth --auth digest --default-graph urn:kg:default
+
+    With --endpoint, the graph is read from that SPARQL endpoint (as kg push
+    put it there) instead of the local export, and the answer is the same.
     """
-    from kg.graph.store import open_store
     from kg.report.profile import profile, profile_rows, profile_text
     from kg.report.results import render_records
 
-    emit(render_records(profile(open_store(export), entity), fmt, profile_text, profile_rows), output)
+    emit(render_records(profile(graph_store(export, remote), entity), fmt, profile_text, profile_rows), output)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import _base, _fail_cleanly, data_options
+from kg.cli.options import _base, _fail_cleanly, data_catalog, data_options, endpoint_options
 
 
 @click.command()
@@ -16,8 +16,9 @@ from kg.cli.options import _base, _fail_cleanly, data_options
 @click.option("--around", metavar="ENTITY",
               help="Only the neighbourhood of this actor: an id, a label or an alias, in any case, or a single word of one.")
 @click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="How many relations away from --around to go.")
+@endpoint_options
 @_fail_cleanly
-def viewer(data, corpus, base, out, types, sources, around, depth):
+def viewer(data, corpus, base, out, types, sources, around, depth, remote):
     """Write the interactive graph viewer as one offline HTML file.
 
     The file is what `kg build` writes as export/graph.html: actors coloured
@@ -32,13 +33,17 @@ def viewer(data, corpus, base, out, types, sources, around, depth):
       kg viewer --out a002.html --source a002
       kg viewer --out deepseek.html --around deepseek --depth 2
       kg viewer --out nadella.html --around Nadella
+      kg viewer --out graph.html --endpoint http://localhost:7878/query
+
+    With --endpoint, the entities, claims, evidence and disagreements are read
+    from the graph on that SPARQL endpoint (as kg push put it there) instead
+    of the data, and the page is the same.
     """
-    from kg.build import checked_catalog
     from kg.export.files import replace_files
     from kg.export.html import viewer_html
 
     _base(base)  # a bad --base is an error here too, though the page needs no IRIs
-    catalog, _ = checked_catalog(data, corpus)
+    catalog = data_catalog(data, corpus, remote)
     page = viewer_html(catalog, types=types, sources=sources, around=around, depth=depth)
     out = out.resolve()
     replace_files(out.parent, {out.name: page})

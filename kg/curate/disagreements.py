@@ -87,7 +87,14 @@ class Disagreement:
 
 
 def disagreements(catalog: Catalog) -> list[Disagreement]:
-    """Every disagreement of every kind, in a stable order."""
+    """Every disagreement of every kind, in a stable order.
+
+    The claims are read in the order of their keys, not of the data files, so
+    that a catalog rebuilt from the graph (kg.graph.read_back) gives the same sides.
+    """
+    from dataclasses import replace
+
+    catalog = replace(catalog, claims=sorted(catalog.claims, key=lambda c: c.key))
     names = {eid: entity.record.name for eid, entity in catalog.entities.items()}
     found = (_values(catalog, names) + _corrections(catalog, names) + _characterisations(catalog, names)
              + _specificities(catalog, names) + _declared(catalog))
@@ -223,6 +230,9 @@ def _declared(catalog: Catalog) -> list[Disagreement]:
     for declared in catalog.declared:
         sides = []
         for claims in declared.sides:
+            # By actor, property and value, not as listed in the data: the graph keeps no order.
+            claims = sorted(claims, key=lambda c: (names.get(c.subject, c.subject).casefold(), c.property.label,
+                                                   claim_text(c, names).casefold(), c.key))
             by_property: dict[str, list[str]] = {}
             for c in claims:
                 by_property.setdefault(c.property.label, []).append(claim_text(c, names))

@@ -221,7 +221,7 @@ def viewer_data(catalog: Catalog, *, title: str = "AI-race knowledge graph", sel
             "id": eid,
             "name": record.name,
             "type": record.type,
-            "aliases": list(record.aliases),
+            "aliases": sorted(record.aliases),  # the graph keeps no order of aliases
             "description": record.description,
             "wikidata": record.wikidata,
             "x": x,
