@@ -167,7 +167,7 @@ class _Import:
         if self.key is None:
             problems.append(dataset.where.problem(
                 f"no column '{self.record.key}' in {self.record.file}{did_you_mean(self.record.key, self.header)}", "key"))
-        # A list cell that is, whole, the name of one of the file's rows is that one name, commas and all.
+        # A name in a list cell may hold commas when it is the name of one of the file's rows.
         self.key_names = {row[self.key].strip() for row in rows[1:] if self.key is not None and len(row) > self.key}
 
     def cell(self, number: int, column: str) -> str:
@@ -345,6 +345,16 @@ def _read(mapping, text: str, units, key_names=frozenset()) -> list[Value]:
         return [parse_value("date", text)]
     if mapping.read in ("quantity", "amount"):
         return [parse_value(mapping.read, f"{_number(text)} {mapping.unit}", units)]
-    whole = text.strip()
-    names = [part.strip() for part in text.split(",")] if mapping.read == "actors" and whole not in key_names else [whole]
+    names = _names(text, key_names) if mapping.read == "actors" else [text.strip()]
     return [Value("entity", name) for name in dict.fromkeys(names) if name]  # a name listed twice counts once
+
+
+def _names(text: str, key_names) -> list[str]:
+    """The names of a comma-separated list. A run of parts that, joined by its commas, is the
+    name of one of the file's rows is that one name ("Vega (large, v2)"), the longest run first."""
+    parts, names, i = text.split(","), [], 0
+    while i < len(parts):
+        j = next((j for j in range(len(parts), i + 1, -1) if ",".join(parts[i:j]).strip() in key_names), i + 1)
+        names.append(",".join(parts[i:j]).strip())
+        i = j
+    return names
