@@ -2,15 +2,25 @@
 
 A dataset record in data/ names the file (kept outside the repository, in
 the datasets folder), its sha256, publisher, licence and retrieval date, which
-columns become which properties and how each cell is read, and the rows to
-import with the exact text of every cell they cite. The build checks the
-file's sha256 and every cited cell, as it checks an article's quotes, and
-reports every cell it cannot read, all in one pass; nothing is guessed.
+columns become which properties and how each cell is read, and the curated
+rows with the exact text of every cell they cite. The build checks the
+file's sha256 and every cited cell, as it checks an article's quotes.
 
-Names in a dataset (organisations, chips, countries, base models) meet the
-curated entities only through the crosswalk (``crosswalk:`` in data/): a
-name without a decision becomes an entity of its own, with an id made from
-the name, and is counted as undecided.
+With ``import: all`` every other row of the file is imported too: its
+subject is the name in the record's key column, and the evidence of its
+claims (row, column, RFC 7111 fragment, the cell's exact text, the
+publisher's notes) comes from the file itself, whose sha256 the build has
+verified first, so that data/ never holds a copy of the dataset. Every cell
+the build cannot read is reported, all in one pass, with its row and
+column; nothing is guessed. A curator acknowledges a cell known to be
+unreadable under ``skip:`` (row, column, reason), and a skip that names a
+readable, empty or absent cell is itself an error.
+
+Names in a dataset (models, organisations, chips, countries, base models)
+meet the curated entities only through the crosswalk (``crosswalk:`` in
+data/) and the curated rows (kg.curate.dataset_names): a name without a
+decision becomes an entity of its own, with an id made from the name, and
+is counted as undecided.
 """
 from __future__ import annotations
 
