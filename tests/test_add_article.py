@@ -239,7 +239,7 @@ def test_the_walkthrough_end_to_end(tmp_path, corpus_dir, monkeypatch):
     _edit_draft(tmp_path / "drafts" / "a005.yaml", tmp_path / "data" / "claims-a005.yaml")
     result = kg("kg build")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Built 81 entities, 226 claims and 6263 quads from 6 sources and 1 dataset into export/ in ")
+    assert result.output.startswith("Built 1524 entities, 5933 claims and 117770 quads from 6 sources and 1 dataset into export/ in ")
 
     # The trainedOn claim of claims-a005.yaml is merged into the one of claims-models.yaml.
     catalog = load(tmp_path / "data")

@@ -9,6 +9,8 @@ settles it.
 """
 from __future__ import annotations
 
+import re
+
 from kg.curate.catalog import Catalog, Entity, Where
 from kg.curate.model import EntityRecord, suggest_id
 from kg.errors import Problem
@@ -76,6 +78,19 @@ class Names:
 
 
 def _line(name: str, decision: str) -> str:
-    from kg.curate.sources import yaml_scalar
+    return f"- {{name: {flow_scalar(name)}, {decision}}}"
 
-    return f"- {{name: {yaml_scalar(name)}, {decision}}}"
+
+def flow_scalar(value: str) -> str:
+    """``value`` as a scalar of a YAML flow mapping: plain when it reads back as itself, else double-quoted."""
+    import json
+
+    import yaml
+
+    if re.fullmatch(r"[A-Za-z0-9(][\w .()/+\-]*", value) and not value.endswith(" "):
+        try:
+            if yaml.safe_load(value) == value:
+                return value
+        except yaml.YAMLError:
+            pass
+    return json.dumps(value, ensure_ascii=False)

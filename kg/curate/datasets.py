@@ -35,7 +35,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from kg.curate.catalog import Catalog, Claim, Evidence, Where
-from kg.curate.dataset_names import Names
+from kg.curate.dataset_names import Names, flow_scalar
 from kg.curate.model import DatasetRecord
 from kg.curate.values import BadValue, Value, parse_value
 from kg.errors import Problem, did_you_mean
@@ -320,9 +320,7 @@ class _Import:
 
 
 def _skip_line(row: int, column: str) -> str:
-    from kg.curate.sources import yaml_scalar
-
-    return f"- {{row: {row}, column: {yaml_scalar(column)}, reason: WHY}}"
+    return f"- {{row: {row}, column: {flow_scalar(column)}, reason: WHY}}"
 
 
 def _number(text: str) -> str:
