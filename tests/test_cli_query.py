@@ -174,11 +174,11 @@ def test_show_resolves_aliases_case_insensitively(built):
 
 
 def test_show_unknown_entity(built):
-    result = run("show", "Mistral", "--export", built.out)
+    result = run("show", "Quokka", "--export", built.out)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == "Error: no actor is called 'Mistral'; 'kg query actors' lists them all\n"
+    assert result.stderr == "Error: no actor is called 'Quokka'; 'kg query actors' lists them all\n"
     close = run("show", "deepsek", "--export", built.out)
-    assert close.stderr == "Error: no actor is called 'deepsek' (did you mean 'deepseek', 'deepseek-v3' or 'deepseek-r1'?); 'kg query actors' lists them all\n"
+    assert close.stderr == "Error: no actor is called 'deepsek' (did you mean 'deepseek', 'deepset' or 'deepseek-v3'?); 'kg query actors' lists them all\n"
 
 
 def test_show_ambiguous_name(built):

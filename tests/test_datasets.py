@@ -313,9 +313,9 @@ def test_the_real_dataset_with_one_cell_changed_fails_with_the_row_and_column(tm
                                       "--corpus", str(corpus_dir), "--datasets", str(tmp_path)])
     assert result.exit_code == 1
     assert result.output == (
-        f"{DATA}/datasets.yaml:34:13: epoch-notable-ai-models/notable-ai-models.csv has changed: its sha256 is {digest}, "
+        f"{DATA}/datasets.yaml:36:13: epoch-notable-ai-models/notable-ai-models.csv has changed: its sha256 is {digest}, "
         "not the one recorded; check the cells below, then record the new sha256\n"
-        f"{DATA}/datasets.yaml:58:29: row 94, column 'Publication date': expected '2024-12-24', found '2024-12-25'\n"
+        f"{DATA}/datasets.yaml:61:29: row 94, column 'Publication date': expected '2024-12-24', found '2024-12-25'\n"
         "2 problems in the data\n")
 
 

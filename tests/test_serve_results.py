@@ -64,7 +64,7 @@ def test_the_cap_is_exact_on_both_writers(store, modifier):
     assert total > 20
     for cap in (1, 5, total - 1):
         assert _rows(store, query, cap) == (cap, True)
-    for cap in (total, total + 1, 10_000):  # 10,000: few enough rows for pyoxigraph's writer
+    for cap in [c for c in (total, total + 1, 10_000) if c >= total]:  # 10,000: few enough rows for pyoxigraph's writer
         assert _rows(store, query, cap) == (total, False)
 
 

@@ -15,6 +15,8 @@ import click
 from kg.cli.options import _base, _count, _fail_cleanly, data_options, emit, output_options
 from kg.errors import KGError
 
+UNDECIDED_SHOWN = 10  # undecided dataset names listed after a build
+
 
 def _stage_reporter():
     """Stage names on a terminal's stderr; silence in pipes and logs."""
@@ -71,8 +73,10 @@ def build(data, corpus, base, out):
     )
     if catalog.undecided:
         names = sorted(set(catalog.undecided))
+        # A whole dataset leaves hundreds of names: the first few, and kg match for the rest.
+        shown = ", ".join(names[:UNDECIDED_SHOWN]) + (f" and {len(names) - UNDECIDED_SHOWN} more" if len(names) > UNDECIDED_SHOWN else "")
         click.echo(f"{_count(len(names), 'dataset name')} with no crosswalk decision, each its own entity: "
-                   f"{', '.join(names)} (decide in data/crosswalk.yaml; kg match proposes pairs)", err=True)
+                   f"{shown} (decide in data/crosswalk.yaml; kg match proposes pairs)", err=True)
 
 
 @cli.command()

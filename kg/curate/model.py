@@ -121,6 +121,15 @@ class DatasetRow(Record):
     cells: dict[Text, str]
 
 
+class DatasetSkip(Record):
+    """A cell the curator acknowledges the build cannot read: it gives no claim. A skip
+    of the key column leaves the whole row out."""
+
+    row: Annotated[int, Field(ge=2)]
+    column: Text
+    reason: Text
+
+
 class DatasetRecord(Record):
     """A structured dataset, and what its publisher states about it."""
 
@@ -137,6 +146,10 @@ class DatasetRecord(Record):
     key: Text  # the column that names a row's subject
     columns: list[DatasetColumn] = Field(default_factory=list)
     rows: list[DatasetRow] = Field(default_factory=list)
+    # "all": every row of the file, the listed rows as curated and the others by their key;
+    # "rows": only the listed rows. ``import`` is a Python keyword, hence the alias.
+    import_: Literal["rows", "all"] = Field(default="rows", alias="import")
+    skip: list[DatasetSkip] = Field(default_factory=list)
 
 
 class CrosswalkRecord(Record):
@@ -146,11 +159,14 @@ class CrosswalkRecord(Record):
     name: Text
     entity: Id | None = None
     new: Text | None = None
+    id: Id | None = None  # the id of the new entity, where the one made from the name is taken
     rejected: list[Id] = Field(default_factory=list)
     note: Text | None = None
 
     @model_validator(mode="after")
     def _one_decision(self):
+        if self.id is not None and self.new is None:
+            raise ValueError("'id' names the new entity of a 'new' decision; give 'new: TYPE' with it")
         if self.entity is not None and self.new is not None:
             raise ValueError("give either 'entity' (the name is this entity) or 'new' (a new entity of this type), not both")
         if self.entity is None and self.new is None and not self.rejected:
