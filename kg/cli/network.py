@@ -33,7 +33,7 @@ def path(a, b, export, limit, deprecated, fmt, output):
     from kg.report.network import path_rows, path_text, shortest_paths
     from kg.report.results import render_records
 
-    paths = shortest_paths(open_store(export), a, b, limit, deprecated)
+    paths = shortest_paths(open_store(export, whole_graph=True), a, b, limit, deprecated)
     emit(render_records(paths, fmt, lambda found: path_text(found, a, b), path_rows), output)
 
 
@@ -61,7 +61,7 @@ def rank(export, by, types, top, deprecated, fmt, output):
     from kg.report.network import centrality, entity_graph, rank_rows
     from kg.report.results import render_rows
 
-    emit(render_rows(rank_rows(centrality(entity_graph(open_store(export), deprecated), types), by, top), fmt), output)
+    emit(render_rows(rank_rows(centrality(entity_graph(open_store(export, whole_graph=True), deprecated), types), by, top), fmt), output)
 
 
 @click.command("export")
@@ -88,7 +88,7 @@ def export_graph(fmt, export, nodes, deprecated, output):
     from kg.graph.store import open_store
     from kg.report.network import entity_graph, export_graph as render
 
-    emit(render(entity_graph(open_store(export), deprecated), fmt, nodes), output)
+    emit(render(entity_graph(open_store(export, whole_graph=True), deprecated), fmt, nodes), output)
 
 
 @click.command()

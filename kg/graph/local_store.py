@@ -28,12 +28,19 @@ earlier, and the stat key is taken before hashing and checked again after it
 (and after loading the store). What stays outside this guarantee: a system
 clock set back past the file's ctime, and file systems without a real ctime.
 
-The store is the default for every reading command and for ``kg serve``: the
-stores live in ``.kg-cache/`` next to the export folder (the repository's is
-git-ignored), or in DIR with ``KG_STORE_CACHE=DIR``. The first command after a
-build loads it (``kg build`` itself does not, so that its time stays the time
-to write the export). ``KG_STORE_CACHE=off`` parses the graph into memory, as
-does a cache folder that cannot be written.
+Beside the quads, each store's folder holds an index of names (``NAMES``): every
+literal id, label and alias, case-folded, with the IRIs it names, so that
+finding an actor by name (kg.report.profile.find_actor) is a lookup instead of
+a join over every actor, which RocksDB answers several times slower than memory.
+
+The store is the default for the reading commands and for ``kg serve`` (the
+commands that join the whole graph, kg path, rank and export, parse kg.nq
+instead: kg.graph.store.open_store). The stores live in ``.kg-cache/`` next to
+the export folder (the repository's is git-ignored), or in DIR with
+``KG_STORE_CACHE=DIR``. The first command after a build loads it; ``kg build``
+itself does not, so that a build takes no longer than writing the export.
+``KG_STORE_CACHE=off`` parses the graph into memory, as does a cache folder
+that cannot be written.
 """
 from __future__ import annotations
 
