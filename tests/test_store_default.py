@@ -166,3 +166,45 @@ def test_a_name_that_differs_only_in_case_from_another_actors_is_still_ambiguous
     assert (result.exit_code, result.output) == (memory.exit_code, memory.output)
     assert (result.exit_code, result.output) == (1, "Error: 'Satya Nadella' is ambiguous: it names nvidia (Nvidia, Company), "
                                                     "satya-nadella (Satya Nadella, Person); give one of these ids\n")
+
+
+def test_kg_serve_reads_the_store_by_default_in_every_process(export):
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import httpx
+
+    from .serve_support import free_port, wait_until_up
+    from .test_local_store import _family
+
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if key != CACHE_ENV}
+    process = subprocess.Popen([sys.executable, "-c", "from kg.cli.main import main; main()", "serve", "--export",
+                                str(export), "--port", str(port), "--no-access-log", "--processes", "2", "--workers", "2"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url + "/health", process)
+        full = ("ASK { <https://w3id.org/ai-race-kg/entity/deepseek-v3> <https://w3id.org/ai-race-kg/ontology#trainedOn> "
+                "<https://w3id.org/ai-race-kg/entity/nvidia-h800> }")
+        answer = httpx.get(url + "/sparql", params={"query": full}, headers={"Accept": "application/sparql-results+json"})
+        assert (answer.status_code, answer.json()["boolean"]) == (200, True)
+        store = export.parent / ".kg-cache" / sha(export / "kg.nq")
+        deadline = time.monotonic() + 60
+        while True:  # /health answers once one HTTP process is up; the other may still be opening the store
+            family, reading = _family(process.pid), set()
+            for pid in family:
+                try:
+                    if any(os.readlink(fd).startswith(f"{store}/") for fd in Path(f"/proc/{pid}/fd").iterdir()):
+                        reading.add(pid)
+                except OSError:
+                    pass
+            if (len(family), reading) == (4, family) or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        assert (len(family), reading) == (4, family)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
