@@ -91,11 +91,13 @@ def claims_about(store, entity: Entity) -> list[ClaimView]:
           UNION {{ ?claim kg:about ?e . BIND("about" AS ?direction) }}
           ?claim a kg:Claim ; kg:subject ?s ; kg:property ?p ; kg:value ?v ; kg:rank ?r ;
                  prov:wasDerivedFrom ?evidence .
-          OPTIONAL {{ ?claim kg:rankReason ?reason }}
-          OPTIONAL {{ ?claim ?q ?qv . FILTER(?q IN ({qualifier_terms()})) }}
           ?evidence oa:hasSource ?source ; oa:hasSelector ?selector .
           # An article's quote, or a dataset's cell refined by its exact text.
           ?selector oa:refinedBy? ?text . ?text a oa:TextQuoteSelector ; oa:exact ?quote .
+          # Last: patterns after an OPTIONAL are matched against the whole graph before the join,
+          # which costs seconds on the on-disk store (the answer is the same either way).
+          OPTIONAL {{ ?claim kg:rankReason ?reason }}
+          OPTIONAL {{ ?claim ?q ?qv . FILTER(?q IN ({qualifier_terms()})) }}
         }}"""
     rows = list(run_local(store, text))
     labels = _labels(store, {t.value for row in rows for t in (row["s"], row["v"], row["qv"]) if _is_iri(t)})
