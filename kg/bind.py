@@ -23,14 +23,16 @@ _PNAME = re.compile(r"([A-Za-z][\w.-]*|):\S*")
 _DECLARED = re.compile(r"PREFIX\s+([^\s:]*):", re.I)
 
 
-def bound_term(value: str, declared: Iterable[str], actors: Callable[[], dict]) -> str:
+def bound_term(value: str, declared: Iterable[str], actors: Callable[[], dict],
+               find: Callable[[str], object] | None = None) -> str:
     """The SPARQL term that ``--bind VAR=value`` stands for.
 
     An IRI in <>, a quoted literal (with @lang or ^^type), a number, true or
     false, or a prefixed name with a declared prefix (entity:deepseek,
     kg:Lab) is used as written. Anything else is an actor's name, read as
     :func:`kg.curate.names.resolve` reads it, and stands for entity:ID. ``actors``
-    gives the known actors; it is called only when a name needs them.
+    gives the known actors; it is called only when a name needs them. ``find``, if given,
+    finds the actor a name names instead, as resolve would among ``actors()``.
     """
     from kg.curate.names import resolve
 
@@ -39,7 +41,7 @@ def bound_term(value: str, declared: Iterable[str], actors: Callable[[], dict]) 
     if (written[:1] in ("<", '"', "'") or _NUMBER.fullmatch(written)
             or written in ("true", "false") or (pname and pname.group(1) in declared)):
         return written
-    return f"entity:{resolve(value, actors()).id}"
+    return f"entity:{(find(value) if find else resolve(value, actors())).id}"
 
 
 def query_variables(text: str) -> list[str]:
@@ -58,7 +60,7 @@ def query_variables(text: str) -> list[str]:
 
 
 def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None = None,
-         base: str | None = None) -> str:
+         base: str | None = None, find: Callable[[str], object] | None = None) -> str:
     """Restrict variables to given values with a VALUES clause at the start of
     the query's WHERE clause.
 
@@ -69,9 +71,10 @@ def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None 
 
     Each value is read by :func:`bound_term`; ``actors`` returns the known
     actors by IRI (:func:`kg.report.profile.entities`) for the values that are
-    names. A variable the query does not use, a name that fits no actor or
-    several, and a value that is not a SPARQL term are errors, each naming
-    the --bind it comes from.
+    names; ``find``, if given, finds the one actor a name names instead. A
+    variable the query does not use, a name that fits no actor or several,
+    and a value that is not a SPARQL term are errors, each naming the --bind
+    it comes from.
     """
     if not bindings:
         return text
@@ -92,7 +95,7 @@ def bind(text: str, bindings: dict[str, str], actors: Callable[[], dict] | None 
             raise KGError(f"{where}: the query computes ?{name} with AS, so it cannot be bound; bind one of the "
                           f"variables its patterns match: {listed}")
         try:
-            term = bound_term(value, declared, known)
+            term = bound_term(value, declared, known, find)
         except KGError as exc:
             raise KGError(f"{where}: {exc}") from None
         _check_term(where, term, text, base)

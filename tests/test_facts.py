@@ -182,7 +182,7 @@ def test_release_dates_with_the_curators_reading_of_implied_dates(store):
           FILTER(?model IN (entity:deepseek-v3, entity:deepseek-r1))
           BIND(STRAFTER(STR(DATATYPE(?date)), "#") AS ?datatype)
           OPTIONAL { ?claim kg:context ?context }
-        } ORDER BY ?model ?date""")
+        } ORDER BY ?model ?date DESC(?context) ?source""")
     assert rows == [
         ("deepseek-r1", "2025-01-20", "date",
          "curator's reading of 'On Monday' in an article published on Friday 2025-01-24",

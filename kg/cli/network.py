@@ -37,7 +37,7 @@ def path(a, b, export, limit, deprecated, remote, fmt, output):
     from kg.report.network import path_rows, path_text, shortest_paths
     from kg.report.results import render_records
 
-    paths = shortest_paths(graph_store(export, remote), a, b, limit, deprecated)
+    paths = shortest_paths(graph_store(export, remote, whole_graph=True), a, b, limit, deprecated)
     emit(render_records(paths, fmt, lambda found: path_text(found, a, b), path_rows), output)
 
 
@@ -69,7 +69,7 @@ def rank(export, by, types, top, deprecated, remote, fmt, output):
     from kg.report.network import centrality, entity_graph, rank_rows
     from kg.report.results import render_rows
 
-    graph = entity_graph(graph_store(export, remote), deprecated)
+    graph = entity_graph(graph_store(export, remote, whole_graph=True), deprecated)
     emit(render_rows(rank_rows(centrality(graph, types), by, top), fmt), output)
 
 
@@ -101,7 +101,7 @@ def export_graph(fmt, export, nodes, deprecated, remote, output):
     """
     from kg.report.network import entity_graph, export_graph as render
 
-    emit(render(entity_graph(graph_store(export, remote), deprecated), fmt, nodes), output)
+    emit(render(entity_graph(graph_store(export, remote, whole_graph=True), deprecated), fmt, nodes), output)
 
 
 @click.command()

@@ -124,12 +124,13 @@ def _as_remote(func):
     return wrapper
 
 
-def graph_store(export: Path, remote):
-    """The graph as a pyoxigraph store: the local export's, or the one ``remote`` serves."""
+def graph_store(export: Path, remote, whole_graph: bool = False):
+    """The graph as a pyoxigraph store: the local export's, or the one ``remote`` serves
+    (``whole_graph``: for commands that join across the whole graph, see :func:`kg.graph.store.open_store`)."""
     if remote is None:
         from kg.graph.store import open_store
 
-        return open_store(export)
+        return open_store(export, whole_graph=whole_graph)
     from kg.remote_graph import fetch_graph
 
     return fetch_graph(remote)

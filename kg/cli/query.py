@@ -45,11 +45,12 @@ def query(query_text, list_, export, bindings, endpoint, timeout, max_response_b
     export (--export), with --endpoint too. Binding a variable the query
     does not use is an error.
 
-    The graph is parsed from export/kg.nq into memory. On a large graph,
-    KG_STORE_CACHE=auto reads it instead from an on-disk pyoxigraph store,
-    loaded by the first command that needs it into .kg-cache/SHA256 beside
-    the export folder, SHA256 being kg.nq's hash, so it is never stale;
-    KG_STORE_CACHE=DIR keeps the stores in DIR.
+    The graph is read from an on-disk pyoxigraph store of export/kg.nq,
+    loaded once by the first command after a build into .kg-cache/SHA256
+    beside the export folder, SHA256 being kg.nq's hash, so it is never
+    stale; KG_STORE_CACHE=DIR keeps the stores in DIR, and
+    KG_STORE_CACHE=off (or a cache folder that cannot be written) parses
+    kg.nq into memory instead.
 
     \b
     Examples:
@@ -82,13 +83,13 @@ def query(query_text, list_, export, bindings, endpoint, timeout, max_response_b
         raise KGError("--auth logs in to an --endpoint; give the endpoint too")
     text = q.read_stdin() if query_text == "-" else q.resolve_query(query_text)[0]
     from kg.graph.store import open_store
-    from kg.report.profile import entities
+    from kg.report.profile import entities, find_actor
 
     # The export is read once, and with --endpoint only to look up the actors --bind names.
     store = functools.cache(lambda: open_store(export))
     from kg.bind import bind
 
-    text = bind(text, _parse_bindings(bindings), lambda: entities(store()), base)
+    text = bind(text, _parse_bindings(bindings), lambda: entities(store()), base, lambda name: find_actor(store(), name))
     truncated = None
     if endpoint:
         from kg.remote_query import Truncated, run_remote

@@ -70,7 +70,7 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
       kg serve
       kg serve --port 8080 --timeout 5 --workers 4
       kg serve --processes 1 --workers 1 --no-direct-lookups   # the fewest processes
-      KG_STORE_CACHE=auto kg serve                              # every process reads one on-disk store
+      KG_STORE_CACHE=off kg serve                               # each process keeps the graph in memory
       kg serve --host 0.0.0.0 --max-connections 500 --header-timeout 5
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 3' localhost:8000/sparql
     """
@@ -88,7 +88,7 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
         raise KGError(f"--workers {workers} is fewer than --processes {processes}: each process needs a worker")
     # Opened here, so that a missing or corrupt kg.nq is a clean error before anything starts, and
     # the on-disk store is loaded once. Every process then opens that store read-only itself and
-    # shares its files through the page cache; a graph kept in memory (the default, KG_STORE_CACHE=off, or
+    # shares its files through the page cache; a graph kept in memory (KG_STORE_CACHE=off, or
     # a cache folder that cannot be written) is handed to the forked HTTP processes as before.
     click.echo(f"Loading {export}/kg.nq", err=True)
     from kg.graph.switch import reading

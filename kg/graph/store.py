@@ -19,14 +19,22 @@ def sparql_prologue(base: str | None = None) -> str:
     return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in sorted(prefixes(base).items()))
 
 
-def open_store(export: Path = DEFAULT_EXPORT):
-    """A pyoxigraph Store holding export/kg.nq: in memory, or its on-disk copy
-    opened read-only when KG_STORE_CACHE asks for one (kg.graph.local_store)."""
-    from kg.graph.local_store import open_local
+def open_store(export: Path = DEFAULT_EXPORT, whole_graph: bool = False):
+    """A pyoxigraph Store holding export/kg.nq: its on-disk copy opened read-only
+    (kg.graph.local_store), or in memory with KG_STORE_CACHE=off.
+
+    ``whole_graph``: the caller joins every actor with every claim (kg path, rank,
+    export). pyoxigraph answers such joins several times faster in memory than
+    on RocksDB, by more than parsing kg.nq costs (BENCHMARKS.md, "The on-disk
+    store"), so those callers get the graph parsed into memory."""
+    from kg.graph.local_store import load_nquads, open_local
     from kg.graph.switch import reading
 
     with reading(export):
-        return open_local(nquads_path(export))[0]
+        path = nquads_path(export)
+        if whole_graph:
+            return load_nquads(path, str(path))
+        return open_local(path)[0]
 
 
 def nquads_path(export: Path) -> Path:

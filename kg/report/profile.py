@@ -21,10 +21,12 @@ def qualifier_terms() -> str:
     return ", ".join(f"<{q.iri}>" for q in load_vocabulary().qualifiers.values())
 
 
-def entities(store) -> dict[str, Entity]:
-    """Every actor of the graph by IRI (articles, datasets and value nodes excluded)."""
+def entities(store, iris: list[str] | None = None) -> dict[str, Entity]:
+    """Every actor of the graph by IRI (articles, datasets and value nodes excluded), or those among ``iris``."""
+    only = "VALUES ?e { " + " ".join(f"<{iri}>" for iri in iris) + " }" if iris is not None else ""
     rows = run_local(store, """
         SELECT DISTINCT ?e ?id ?label ?type ?alias ?description WHERE {
+          """ + only + """
           ?e dct:identifier ?id ; rdfs:label ?label ; a ?type .
           FILTER(?type NOT IN (kg:Article, kg:Dataset))
           OPTIONAL { ?e skos:altLabel ?alias }
@@ -39,6 +41,28 @@ def entities(store) -> dict[str, Entity]:
         found[iri] = Entity(iri, row["id"].value, row["label"].value, local_name(row["type"]),
                             aliases, row["description"].value if row["description"] is not None else "")
     return found
+
+
+def find_actor(store, name: str) -> Entity:
+    """The actor called ``name``, exactly as :func:`kg.curate.names.resolve` reads it among
+    :func:`entities`, errors included.
+
+    On an on-disk store the name index (kg.graph.local_store) gives every actor whose id, label or
+    alias is ``name`` in any case: resolve reads only those, because the actors it would pick or
+    list are all among them. Only a name that is none of these (a single word of one, or a
+    misspelling) reads every actor.
+    """
+    from kg.graph.local_store import names_matching
+
+    wanted = name.strip().casefold()
+    if not wanted:
+        return resolve(name, {})  # the error asking for a name
+    iris = names_matching(store, wanted)
+    if iris:
+        found = entities(store, iris)
+        if any(wanted in {n.casefold() for n in (e.id, e.label, *e.aliases)} for e in found.values()):
+            return resolve(name, found)
+    return resolve(name, entities(store))
 
 
 @dataclass
@@ -117,7 +141,7 @@ def _labels(store, iris: set[str]) -> dict[str, str]:
 
 def profile(store, name: str) -> dict:
     """The profile of the actor called ``name``: who it is, and every claim touching it."""
-    entity = resolve(name, entities(store))
+    entity = find_actor(store, name)
     claims = claims_about(store, entity)
     disagreements = disagreement_views.read(store, entity.iri)
     shown = {ev.source for view in claims for ev in view.evidence if ev.cell}
