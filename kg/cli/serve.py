@@ -195,7 +195,8 @@ def push(export, endpoint, graph, default_graph, replace, incremental, manifest,
             click.echo(f"{sent.action.capitalize()} {sent.name}: {sent.triples} triples in {requests}", err=True)
     for name in result.removed:
         click.echo(f"Dropped {name}: no longer in the export", err=True)
-    click.echo(f"Pushed {result.triples} triples in {len(result.sent)} graphs to {endpoint}", err=True)
+    graphs = len(result.sent)
+    click.echo(f"Pushed {result.triples} triples in {graphs} graph{'s' if graphs != 1 else ''} to {endpoint}", err=True)
 
 
 class _Progress:
