@@ -45,7 +45,7 @@ from kg.errors import KGError
 from kg.http_client import Broken, Client, Response, TimedOut, Unreachable
 from kg.login import PASSWORD_ENV, TOKEN_ENV, USER_ENV, login
 from kg.push_manifest import Manifest
-from kg.push_split import BATCH, RETRIES, batches, split
+from kg.push_split import BATCH, RETRIES, Part, batches, split
 
 MAX_RESPONSE_BYTES = 1024 * 1024  # a store answers a push with a status and a few lines
 BACKOFF = 0.5  # seconds before the first retry; each later one waits twice as long
@@ -140,6 +140,7 @@ class _Store:
     def __init__(self, client: Client, retries: int, backoff: float):
         self.client, self.retries, self.backoff = client, retries, backoff
         self.requests = 0
+        self.triples_sent = 0
 
     def send(self, method: str, url: str, body: bytes, content_type: str, what: str, sparql: str | None = None,
              idempotent: bool = True, accept: str | None = None) -> Response:
@@ -241,6 +242,7 @@ def push(export: Path, endpoint: str, graph: str | None = None, replace: bool = 
     seconds; with ``replace`` (or ``incremental``), each graph all or nothing."""
     _check(endpoint, graph, default_graph)
     replace = replace or incremental
+    report = progress or (lambda done, total: None)
     update, query = _sparql_endpoints(endpoint, update_endpoint, query_endpoint) if replace else (None, None)
     login_headers, login_flow = login(auth, environ)
     headers = {"User-Agent": "ai-race-kg push", **login_headers}
@@ -252,7 +254,7 @@ def push(export: Path, endpoint: str, graph: str | None = None, replace: bool = 
         if not replace:
             record.forget()  # the store now holds more than any recorded push sent
         todo = [p for p in spilled.parts if known.get(p.name) != p.sha256]
-        total, done = sum(p.triples for p in todo), 0
+        total = sum(p.triples for p in todo)
         with Client("the store", timeout, max_response_bytes, headers, login_flow) as client:
             store = _Store(client, retries, backoff)
             tmp_root = (spilled.graph_prefix or (graph or default_graph or "urn:kg:") + "/") + TMP
@@ -264,17 +266,9 @@ def push(export: Path, endpoint: str, graph: str | None = None, replace: bool = 
                 if part not in todo:
                     result.graphs.append(Sent(part.name, part.triples, "unchanged"))
                     continue
-                before = store.requests
                 target = f"{tmp_root}{token}/{index}" if replace else part.target
                 try:
-                    for number, (body, count) in enumerate(batches(part, batch), 1):
-                        of = -(-part.triples // batch)
-                        store.post(graph_url(endpoint, target), body, f"batch {number} of {of} of graph {part.name}"
-                                   + (f" (into the temporary graph {target})" if replace else ""))
-                        done += count
-                        if progress:
-                            progress(done, total)
-                    loads = store.requests - before
+                    loads = _load(store, endpoint, part, target, batch, replace, lambda n: report(n, total))
                     if replace:
                         into = f"<{part.target}>" if part.target else "DEFAULT"
                         store.update(update, f"MOVE <{target}> TO {into}", f"moving graph {part.name} into place",
@@ -297,6 +291,19 @@ def push(export: Path, endpoint: str, graph: str | None = None, replace: bool = 
             if replace:
                 record.keep({p.name: p.sha256 for p in spilled.parts})
     return result
+
+
+def _load(store: _Store, endpoint: str, part: Part, target: str | None, batch: int, temporary: bool,
+          sent: Callable[[int], None]) -> int:
+    """POST the part's triples into ``target`` in batches; the number of requests that took."""
+    before = store.requests
+    batches_in_all = -(-part.triples // batch)
+    into = f" (into the temporary graph {target})" if temporary else ""
+    for number, (body, count) in enumerate(batches(part, batch), 1):
+        store.post(graph_url(endpoint, target), body, f"batch {number} of {batches_in_all} of graph {part.name}{into}")
+        store.triples_sent += count
+        sent(store.triples_sent)
+    return store.requests - before
 
 
 def _drop(store: _Store, update: str, graphs: list[str], what: str) -> None:
