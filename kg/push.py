@@ -158,22 +158,25 @@ class _Store:
             try:
                 response = self.client.request(method, url, content=body, headers=headers)
             except Unreachable as exc:
-                if exc.reason == "connection refused":  # no store there: a wrong address, not a hiccup
+                # a refused connection means no store there: a wrong address, not a hiccup
+                if exc.reason == "connection refused" or not self.retries:
                     raise KGError(f"could not reach {url}: {exc.reason}") from None
                 last = f"could not reach {url}: {exc.reason}"
             except (Broken, TimedOut) as exc:
                 if not idempotent:
                     raise KGError(f"{exc}; {what} may or may not have been done: push again") from None
+                if not self.retries:
+                    raise
                 last = str(exc)
             else:
                 if response.ok:
                     return response
-                if response.status not in TRANSIENT or (not idempotent and response.status == 504):
+                if (response.status not in TRANSIENT or (not idempotent and response.status == 504)
+                        or not self.retries):
                     raise _refusal(response, method, url, sparql)
                 detail = response.detail()
                 last = f"the store answered {response.status_line}" + (f": {detail}" if detail else "")
-        tries = f"{self.retries + 1} attempts" if self.retries else "1 attempt"
-        raise KGError(f"gave up on {what} after {tries}: {last}")
+        raise KGError(f"gave up on {what} after {self.retries + 1} attempts: {last}")
 
     def post(self, url: str, body: bytes, what: str) -> None:
         self.send("POST", url, body, "text/turtle; charset=utf-8", what)
