@@ -102,7 +102,10 @@ def hostile_server(answer, reset: bool = False):
 
 
 def kg_push(built, url, *args):
-    return CliRunner().invoke(cli, ["push", "--export", str(built.out), "--endpoint", url + "/store", *args])
+    # each case is about one answer: --retries 0 keeps kg push from asking again (tests/test_push_stores.py
+    # checks the retries)
+    return CliRunner().invoke(cli, ["push", "--export", str(built.out), "--endpoint", url + "/store", "--retries", "0",
+                                    *args])
 
 
 def kg_query(url, *args, query="trained-on"):

@@ -105,7 +105,7 @@ def test_default_graph_in_a_named_graph_on_a_union_store(built, local_answers, t
     with oxigraph_server(tmp_path / "oxigraph", options=("--union-default-graph",)) as url:
         result = push(built, url + "/store", "--default-graph", DEFAULT_GRAPH)
         assert result.exit_code == 0, result.output
-        assert f"PUT {DEFAULT_GRAPH}: " in result.stderr
+        assert f"Replaced {DEFAULT_GRAPH}: " in result.stderr
         assert differing(local_answers, url + "/query") == {}
 
 
@@ -137,11 +137,19 @@ def test_virtuoso_refuses_the_default_graph_and_says_why(built, virtuoso):
     endpoint = virtuoso.url + "/sparql-graph-crud-auth"
     result = push(built, endpoint, "--auth", "digest", env=virtuoso.env)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == (
-        f"Error: the store answered 500 Request Failed to PUT {endpoint}?default (store the default graph in a "
-        "named graph with --default-graph IRI; see the README): HTTP/1.1 500 Request Failed Error 22023 The "
-        'request to SPARQL 1.1 Graph Store endpoint contains "default" param but the endpoint is not configured '
-        "to have default graph\n")
+    # --replace loads the default graph into a temporary graph, then Virtuoso refuses to move it to DEFAULT
+    assert re.sub(r"/\.kg-push-tmp/[0-9a-f]+/", "/.kg-push-tmp/TOKEN/", result.stderr) == (
+        f"Error: the store answered 400 Bad Request to the update moving graph default into place at "
+        f"{virtuoso.url}/sparql-auth (store the default graph in a named graph with --default-graph IRI; see the "
+        "README): Virtuoso 37000 Error SP031: SPARQL compiler: SPARQL 1.1 MOVE...DEFAULT operator requires "
+        "declaration of a plain default graph SPARQL query: MOVE "
+        "<https://w3id.org/ai-race-kg/graph/.kg-push-tmp/TOKEN/0> TO DEFAULT\n")
+    appended = run("push", "--export", str(built.out), "--endpoint", endpoint, "--auth", "digest", env=virtuoso.env)
+    assert (appended.exit_code, appended.stderr) == (
+        1, f"Error: the store answered 500 Request Failed to POST {endpoint}?default (store the default graph in a "
+           "named graph with --default-graph IRI; see the README): HTTP/1.1 500 Request Failed Error 22023 The "
+           'request to SPARQL 1.1 Graph Store endpoint contains "default" param but the endpoint is not configured '
+           "to have default graph\n")
 
 
 def test_virtuoso_push_needs_the_right_login(built, virtuoso):
@@ -149,7 +157,15 @@ def test_virtuoso_push_needs_the_right_login(built, virtuoso):
     wrong = push(built, endpoint, "--auth", "digest", "--default-graph", DEFAULT_GRAPH,
                  env={**virtuoso.env, "KG_PUSH_PASSWORD": "wrong"})
     assert wrong.exit_code == 1
-    assert wrong.stderr.startswith(f"Error: the store answered 401 Unauthorized to PUT {endpoint}?graph=")
+    # --replace first asks the store for the temporary graphs an earlier push left
+    assert wrong.stderr == (
+        "Error: the store answered 401 Unauthorized to the query for the graphs under "
+        f"https://w3id.org/ai-race-kg/graph/.kg-push-tmp/ at {virtuoso.url}/sparql-auth (check --auth and the "
+        "credentials in the environment)\n")
+    appended = run("push", "--export", str(built.out), "--endpoint", endpoint, "--auth", "digest", "--default-graph",
+                   DEFAULT_GRAPH, env={**virtuoso.env, "KG_PUSH_PASSWORD": "wrong"})
+    assert appended.stderr == (f"Error: the store answered 401 Unauthorized to POST {endpoint}?graph=urn%3Akg%3Adefault "
+                               "(check --auth and the credentials in the environment)\n")
 
 
 def test_canned_queries_on_virtuoso_match_local(local_answers, virtuoso):

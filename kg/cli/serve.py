@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import click
 
 from kg.cli.options import _base, _fail_cleanly, export_option
 from kg.login import AUTH_CHOICES
+from kg.push_split import BATCH, RETRIES
 
 
 def usable_cores() -> int:
@@ -127,33 +130,92 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
 @click.option("--default-graph", default=None, metavar="IRI",
               help="Store the default graph in this named graph, for stores that refuse the default graph "
                    "(Virtuoso); the canned queries then need a store whose default graph is the union of its graphs.")
-@click.option("--replace", is_flag=True, help="Replace each graph (PUT) instead of adding to it (POST); a re-push is idempotent.")
+@click.option("--replace", is_flag=True,
+              help="Replace each graph all or nothing: load it into a temporary graph, then move it over the old one "
+                   "with SPARQL Update; then drop the project's graphs the export no longer has. A re-push is "
+                   "idempotent. Without it, triples are added.")
+@click.option("--incremental", is_flag=True,
+              help="As --replace, but send only the graphs whose content changed since the last push to this store "
+                   "(as the push manifest records it).")
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="The push manifest to read and write.  [default: .kg-cache/push-HASH.json next to the export "
+                   "folder, one per store]")
+@click.option("--update-endpoint", default=None, metavar="URL",
+              help="The store's SPARQL Update URL, for --replace.  [default: from --endpoint for Oxigraph "
+                   "(/store: /update), Virtuoso (/sparql-graph-crud-auth: /sparql-auth) and Fuseki (/data: /update)]")
+@click.option("--query-endpoint", default=None, metavar="URL",
+              help="The store's SPARQL query URL, for --replace, to list the project's graphs.  [default: from "
+                   "--endpoint, as for --update-endpoint]")
+@click.option("--batch", type=click.IntRange(1), default=BATCH, show_default=True, metavar="TRIPLES",
+              help="Triples per request.")
+@click.option("--retries", type=click.IntRange(0, 20), default=RETRIES, show_default=True,
+              help="Times a request is sent again after a failure that may pass (the connection broke, no answer "
+                   "in time, 502, 503, 504), waiting 0.5 s, then twice as long each time. A 4xx is never retried.")
 @click.option("--auth", type=click.Choice(AUTH_CHOICES), default="none", show_default=True,
               help="Authentication. Secrets come from the environment only: KG_PUSH_TOKEN (bearer), "
                    "KG_PUSH_USER and KG_PUSH_PASSWORD (basic, digest).")
 @click.option("--timeout", type=click.FloatRange(1), default=300.0, show_default=True,
-              help="Seconds each request (one per graph) has in all, from connecting to the last byte of the answer.")
+              help="Seconds each request has in all, from connecting to the last byte of the answer.")
 @click.option("--max-response-bytes", type=click.IntRange(1), default=1024 * 1024, show_default=True,
               help="Largest answer read from the store; a larger one is an error.")
 @_fail_cleanly
-def push(export, endpoint, graph, default_graph, replace, auth, timeout, max_response_bytes):
+def push(export, endpoint, graph, default_graph, replace, incremental, manifest, update_endpoint, query_endpoint,
+         batch, retries, auth, timeout, max_response_bytes):
     """Send the built graph to a SPARQL 1.1 Graph Store Protocol store.
 
     Works with Apache Jena Fuseki, GraphDB, Virtuoso, Amazon Neptune and
     Oxigraph server. The default graph and each source's named graph are
-    sent as they are in export/kg.nq.
+    sent as they are in export/kg.nq, each in requests of --batch triples
+    (POST). kg.nq is read as a stream, so memory stays flat however large
+    it is. A progress bar shows on a terminal.
 
     \b
     Examples:
       kg push --endpoint http://localhost:7878/store --replace
+      kg push --endpoint http://localhost:7878/store --incremental
       KG_PUSH_USER=admin KG_PUSH_PASSWORD=... kg push --endpoint http://localhost:3030/kg/data --auth basic
       kg push --endpoint http://localhost:7878/store --graph https://example.org/ai-race --replace
-      KG_PUSH_USER=dba KG_PUSH_PASSWORD=... kg push --auth digest --default-graph urn:kg:default --endpoint http://localhost:8890/sparql-graph-crud-auth
+      KG_PUSH_USER=dba KG_PUSH_PASSWORD=... kg push --auth digest --default-graph urn:kg:default --endpoint http://localhost:8890/sparql-graph-crud-auth --replace
+      kg push --endpoint http://localhost:7878/store --batch 5000 --retries 8
     """
     from kg.push import push as run_push
 
-    result = run_push(export, endpoint, graph=graph, replace=replace, auth=auth, timeout=timeout,
-                      max_response_bytes=max_response_bytes, default_graph=default_graph)
-    for name, count in result.graphs:
-        click.echo(f"{result.method} {name}: {count} triples", err=True)
-    click.echo(f"Pushed {result.triples} triples in {len(result.graphs)} graphs to {endpoint}", err=True)
+    with _Progress() as progress:
+        result = run_push(export, endpoint, graph=graph, replace=replace, auth=auth, timeout=timeout,
+                          max_response_bytes=max_response_bytes, default_graph=default_graph, batch=batch,
+                          retries=retries, update_endpoint=update_endpoint, query_endpoint=query_endpoint,
+                          incremental=incremental, manifest=manifest, progress=progress)
+    for name in result.cleaned:
+        click.echo(f"Dropped {name}: a temporary graph an earlier push left", err=True)
+    for sent in result.graphs:
+        if sent.action == "unchanged":
+            click.echo(f"Unchanged {sent.name}: {sent.triples} triples, not sent", err=True)
+        else:
+            requests = f"{sent.requests} request{'s' if sent.requests != 1 else ''}"
+            click.echo(f"{sent.action.capitalize()} {sent.name}: {sent.triples} triples in {requests}", err=True)
+    for name in result.removed:
+        click.echo(f"Dropped {name}: no longer in the export", err=True)
+    graphs = len(result.sent)
+    click.echo(f"Pushed {result.triples} triples in {graphs} graph{'s' if graphs != 1 else ''} to {endpoint}", err=True)
+
+
+class _Progress:
+    """A progress bar on stderr while triples go out, only when stderr is a terminal."""
+
+    def __init__(self):
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Pushing triples", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.bar is not None:
+            self.bar.__exit__(*exc_info)
