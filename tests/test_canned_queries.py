@@ -1,13 +1,17 @@
 """Every canned query on a small catalog built to trip them (tests/fixtures/canned/).
 
 In each canned query's output one row is one claim with one piece of evidence:
-every column comes from that claim, the quote is the evidence for exactly what
-the row states, the claim's qualifiers and rank are shown, and a figure that
-belongs to something else (a project's pledge, a policy's issuer) is not
-repeated beside each row. The catalog has a claim with two sources, claims
-with one or several qualifiers, a policy with two issuers from different
-articles, a project with several backers and a pledge of its own, and
-deprecated claims; the articles are short texts written for these tests.
+every column comes from that claim, the quote or cell is the evidence for
+exactly what the row states, the claim's qualifiers and rank are shown, and a
+figure that belongs to something else (a project's pledge, a policy's issuer)
+is not repeated beside each row. The catalog has a claim with two sources,
+claims with one or several qualifiers, a policy with two issuers from
+different articles, a project with several backers and a pledge of its own,
+and deprecated claims; the articles are short texts written for these tests.
+A small table (datasets/tables/) states facts about DeepSeek-V3 that no
+article gives, some of them also in the articles: every query whose question
+a dataset answers shows its cells beside the quotes, by row and column (cell)
+and exact text (evidence), with an amount's price year among the qualifiers.
 """
 from __future__ import annotations
 
@@ -22,11 +26,12 @@ from kg.cli.main import cli
 from kg.query import canned_queries
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "canned"
-F1, F2, F3 = (f"https://w3id.org/ai-race-kg/source/{name}" for name in ("f1", "f2", "f3"))
+F1, F2, F3, TABLES = (f"https://w3id.org/ai-race-kg/source/{name}" for name in ("f1", "f2", "f3", "tables"))
 DEEPSEEK = "https://w3id.org/ai-race-kg/entity/deepseek"
 OPTIONS = {"mentions": ["--bind", "actor=deepseek"]}
 
 EXPECTED = {
+    # The table is a source, not an actor; its publisher is.
     'actors': [
         ('type', 'id', 'name', 'aliases', 'claims'),
         ('Chip', 'h100', 'Nvidia H100', 'H100', '0'),
@@ -45,7 +50,8 @@ EXPECTED = {
         ('Model', 'gpt-1', 'GPT-1', '', '0'),
         ('Model', 'o1', 'OpenAI o1', 'o1', '1'),
         ('Model', 'r1', 'DeepSeek-R1', 'R1', '5'),
-        ('Model', 'v3', 'DeepSeek-V3', 'V3', '7'),
+        ('Model', 'v3', 'DeepSeek-V3', 'V3', '10'),
+        ('Organization', 'tables', 'Model Tables', '', '0'),
         ('Person', 'liang', 'Liang Wenfeng', 'Liang WenFeng', '0'),
         ('Person', 'liang-wang', 'Liang Wang', '', '1'),
         ('Person', 'nadella', 'Satya Nadella', '', '2'),
@@ -88,28 +94,32 @@ EXPECTED = {
         ('Stargate Project', 'backedBy', 'Oracle', '', 'The other articles name SoftBank, OpenAI and MGX as the backers.', F3, 'The Stargate Project, backed by Oracle'),
     ],
     'disagreements': [
-        ('kind', 'topic', 'side', 'subject', 'property', 'value', 'qualifiers', 'rank', 'reason', 'source', 'quote'),
-        ('correction', 'DeepSeek-R1: outperformed', '1', 'DeepSeek-R1', 'outperformed', 'GPT-1', 'context: some tests', 'deprecated', "OpenAI's reasoning model is o1.", F3, 'R1 beat GPT-1 in some tests'),
-        ('correction', 'DeepSeek-R1: outperformed', '2', 'DeepSeek-R1', 'outperformed', 'OpenAI o1', 'context: a maths test', 'normal', '', F1, "R1 beat OpenAI's o1 on a maths test"),
-        ('correction', 'DeepSeek-V3: trained on', '1', 'DeepSeek-V3', 'trainedOn', 'Nvidia H100', '', 'deprecated', 'The other articles say V3 was trained on H800 chips.', F3, 'DeepSeek trained V3 on H100 chips'),
-        ('correction', 'DeepSeek-V3: trained on', '2', 'DeepSeek-V3', 'trainedOn', 'Nvidia H800', '', 'normal', '', F1, 'DeepSeek trained its V3 model on Nvidia H800 chips'),
-        ('correction', 'DeepSeek-V3: trained on', '2', 'DeepSeek-V3', 'trainedOn', 'Nvidia H800', '', 'normal', '', F2, 'It was trained on H800 chips'),
-        ('correction', 'DeepSeek: founded by', '1', 'DeepSeek', 'foundedBy', 'Liang Wang', '', 'deprecated', 'A misspelling of Liang Wenfeng.', F3, 'Its founder Liang Wang'),
-        ('correction', 'DeepSeek: founded by', '2', 'DeepSeek', 'foundedBy', 'Liang Wenfeng', '', 'normal', '', F1, 'Its founder, Liang WenFeng'),
-        ('correction', 'DeepSeek: founded by', '2', 'DeepSeek', 'foundedBy', 'Liang Wenfeng', '', 'normal', '', F2, 'which was founded by Liang Wenfeng'),
-        ('correction', 'Nvidia H800: architecture', '1', 'Nvidia H800', 'architecture', 'Ampere', '', 'deprecated', 'The H800 is a Hopper chip.', F3, 'the Ampere-based H800'),
-        ('correction', 'Nvidia H800: architecture', '2', 'Nvidia H800', 'architecture', 'Hopper', '', 'normal', '', F2, 'a Hopper chip'),
-        ('correction', 'Stargate Project: backed by', '1', 'Stargate Project', 'backedBy', 'Oracle', '', 'deprecated', 'The other articles name SoftBank, OpenAI and MGX as the backers.', F3, 'The Stargate Project, backed by Oracle'),
-        ('correction', 'Stargate Project: backed by', '2', 'Stargate Project', 'backedBy', 'MGX', '', 'normal', '', F1, 'the fund MGX joins them'),
-        ('correction', 'Stargate Project: backed by', '2', 'Stargate Project', 'backedBy', 'OpenAI', '', 'normal', '', F1, 'SoftBank and OpenAI back the project'),
-        ('correction', 'Stargate Project: backed by', '2', 'Stargate Project', 'backedBy', 'OpenAI', '', 'normal', '', F2, 'OpenAI, which makes o1, is one of the backers of the Stargate Project'),
-        ('correction', 'Stargate Project: backed by', '2', 'Stargate Project', 'backedBy', 'SoftBank', '', 'normal', '', F1, 'SoftBank and OpenAI back the project'),
-        ('value', 'DeepSeek-V3: development cost', '1', 'DeepSeek-V3', 'developmentCost', '5,600,000 USD', 'approximate; lower bound', 'normal', '', F3, 'a bill of roughly $5.6 million or more'),
-        ('value', 'DeepSeek-V3: development cost', '2', 'DeepSeek-V3', 'developmentCost', '6,000,000 USD', 'approximate', 'normal', '', F1, 'at a cost of around $6 million'),
-        ('value', 'DeepSeek-V3: development cost', '2', 'DeepSeek-V3', 'developmentCost', '6,000,000 USD', 'approximate', 'normal', '', F3, 'V3 cost about $6 million'),
-        ('value', 'DeepSeek-V3: development cost', '3', 'DeepSeek-V3', 'developmentCost', '6,000,000 USD', 'upper bound', 'normal', '', F2, 'for less than $6 million'),
-        ('value', 'Nvidia H800: architecture', '1', 'Nvidia H800', 'architecture', 'Ampere', '', 'deprecated', 'The H800 is a Hopper chip.', F3, 'the Ampere-based H800'),
-        ('value', 'Nvidia H800: architecture', '2', 'Nvidia H800', 'architecture', 'Hopper', '', 'normal', '', F2, 'a Hopper chip'),
+        ('kind', 'topic', 'side', 'subject', 'property', 'value', 'qualifiers', 'rank', 'reason', 'source', 'cell', 'evidence'),
+        ('correction', 'DeepSeek-R1: outperformed', '1', 'DeepSeek-R1', 'outperformed', 'GPT-1', 'context: some tests', 'deprecated', "OpenAI's reasoning model is o1.", F3, '', 'R1 beat GPT-1 in some tests'),
+        ('correction', 'DeepSeek-R1: outperformed', '2', 'DeepSeek-R1', 'outperformed', 'OpenAI o1', 'context: a maths test', 'normal', '', F1, '', "R1 beat OpenAI's o1 on a maths test"),
+        ('correction', 'DeepSeek-V3: trained on', '1', 'DeepSeek-V3', 'trainedOn', 'Nvidia H100', '', 'deprecated', 'The other articles say V3 was trained on H800 chips.', F3, '', 'DeepSeek trained V3 on H100 chips'),
+        ('correction', 'DeepSeek-V3: trained on', '2', 'DeepSeek-V3', 'trainedOn', 'Nvidia H800', '', 'normal', '', F1, '', 'DeepSeek trained its V3 model on Nvidia H800 chips'),
+        ('correction', 'DeepSeek-V3: trained on', '2', 'DeepSeek-V3', 'trainedOn', 'Nvidia H800', '', 'normal', '', F2, '', 'It was trained on H800 chips'),
+        ('correction', 'DeepSeek-V3: trained on', '2', 'DeepSeek-V3', 'trainedOn', 'Nvidia H800', '', 'normal', '', TABLES, "row 2, column 'Training hardware'", 'NVIDIA H800 SXM5'),
+        ('correction', 'DeepSeek: founded by', '1', 'DeepSeek', 'foundedBy', 'Liang Wang', '', 'deprecated', 'A misspelling of Liang Wenfeng.', F3, '', 'Its founder Liang Wang'),
+        ('correction', 'DeepSeek: founded by', '2', 'DeepSeek', 'foundedBy', 'Liang Wenfeng', '', 'normal', '', F1, '', 'Its founder, Liang WenFeng'),
+        ('correction', 'DeepSeek: founded by', '2', 'DeepSeek', 'foundedBy', 'Liang Wenfeng', '', 'normal', '', F2, '', 'which was founded by Liang Wenfeng'),
+        ('correction', 'Nvidia H800: architecture', '1', 'Nvidia H800', 'architecture', 'Ampere', '', 'deprecated', 'The H800 is a Hopper chip.', F3, '', 'the Ampere-based H800'),
+        ('correction', 'Nvidia H800: architecture', '2', 'Nvidia H800', 'architecture', 'Hopper', '', 'normal', '', F2, '', 'a Hopper chip'),
+        ('correction', 'Stargate Project: backed by', '1', 'Stargate Project', 'backedBy', 'Oracle', '', 'deprecated', 'The other articles name SoftBank, OpenAI and MGX as the backers.', F3, '', 'The Stargate Project, backed by Oracle'),
+        ('correction', 'Stargate Project: backed by', '2', 'Stargate Project', 'backedBy', 'MGX', '', 'normal', '', F1, '', 'the fund MGX joins them'),
+        ('correction', 'Stargate Project: backed by', '2', 'Stargate Project', 'backedBy', 'OpenAI', '', 'normal', '', F1, '', 'SoftBank and OpenAI back the project'),
+        ('correction', 'Stargate Project: backed by', '2', 'Stargate Project', 'backedBy', 'OpenAI', '', 'normal', '', F2, '', 'OpenAI, which makes o1, is one of the backers of the Stargate Project'),
+        ('correction', 'Stargate Project: backed by', '2', 'Stargate Project', 'backedBy', 'SoftBank', '', 'normal', '', F1, '', 'SoftBank and OpenAI back the project'),
+        ('value', 'DeepSeek-V3: development cost', '1', 'DeepSeek-V3', 'developmentCost', '5,390,000 USD', 'price year: 2023', 'normal', '', TABLES, "row 2, column 'Training compute cost (2023 USD)'", '5390000.0'),
+        ('value', 'DeepSeek-V3: development cost', '2', 'DeepSeek-V3', 'developmentCost', '5,600,000 USD', 'approximate; lower bound', 'normal', '', F3, '', 'a bill of roughly $5.6 million or more'),
+        ('value', 'DeepSeek-V3: development cost', '3', 'DeepSeek-V3', 'developmentCost', '6,000,000 USD', 'approximate', 'normal', '', F1, '', 'at a cost of around $6 million'),
+        ('value', 'DeepSeek-V3: development cost', '3', 'DeepSeek-V3', 'developmentCost', '6,000,000 USD', 'approximate', 'normal', '', F3, '', 'V3 cost about $6 million'),
+        ('value', 'DeepSeek-V3: development cost', '4', 'DeepSeek-V3', 'developmentCost', '6,000,000 USD', 'upper bound', 'normal', '', F2, '', 'for less than $6 million'),
+        ('value', 'DeepSeek-V3: release date', '1', 'DeepSeek-V3', 'releaseDate', '2024-12-24', '', 'normal', '', TABLES, "row 2, column 'Publication date'", '2024-12-24'),
+        ('value', 'DeepSeek-V3: release date', '2', 'DeepSeek-V3', 'releaseDate', '2024-12', '', 'normal', '', F2, '', 'V3 came out in December 2024'),
+        ('value', 'Nvidia H800: architecture', '1', 'Nvidia H800', 'architecture', 'Ampere', '', 'deprecated', 'The H800 is a Hopper chip.', F3, '', 'the Ampere-based H800'),
+        ('value', 'Nvidia H800: architecture', '2', 'Nvidia H800', 'architecture', 'Hopper', '', 'normal', '', F2, '', 'a Hopper chip'),
     ],
     'founders': [
         ('organisation', 'founder', 'qualifiers', 'rank', 'reason', 'source', 'quote'),
@@ -118,11 +128,13 @@ EXPECTED = {
         ('DeepSeek', 'Liang Wenfeng', '', 'normal', '', F2, 'which was founded by Liang Wenfeng'),
     ],
     'lab-models': [
-        ('developer', 'model', 'qualifiers', 'rank', 'source', 'quote'),
-        ('DeepSeek', 'DeepSeek-R1', '', 'normal', F1, 'DeepSeek released a reasoning model called R1'),
-        ('DeepSeek', 'DeepSeek-V3', '', 'normal', F1, 'DeepSeek trained its V3 model'),
-        ('OpenAI', 'OpenAI o1', '', 'normal', F2, 'OpenAI, which makes o1'),
+        ('developer', 'model', 'qualifiers', 'rank', 'source', 'cell', 'evidence'),
+        ('DeepSeek', 'DeepSeek-R1', '', 'normal', F1, '', 'DeepSeek released a reasoning model called R1'),
+        ('DeepSeek', 'DeepSeek-V3', '', 'normal', F1, '', 'DeepSeek trained its V3 model'),
+        ('DeepSeek', 'DeepSeek-V3', '', 'normal', TABLES, "row 2, column 'Organization'", 'DeepSeek'),
+        ('OpenAI', 'OpenAI o1', '', 'normal', F2, '', 'OpenAI, which makes o1'),
     ],
+    # A mention is an article's words: the table's cell naming DeepSeek is not one.
     'mentions': [
         ('actor', 'source', 'as', 'subject', 'property', 'value', 'qualifiers', 'rank', 'quote'),
         (DEEPSEEK, F1, 'about', 'Satya Nadella', 'said', 'DeepSeek is super impressive', 'about: DeepSeek; context: reported speech', 'normal', 'Satya Nadella said that DeepSeek is "super impressive"'),
@@ -133,12 +145,14 @@ EXPECTED = {
         (DEEPSEEK, F3, 'subject', 'DeepSeek', 'foundedBy', 'Liang Wang', '', 'deprecated', 'Its founder Liang Wang'),
         (DEEPSEEK, F3, 'value', 'Liang Wang', 'ceoOf', 'DeepSeek', '', 'deprecated', 'as DeepSeek chief, Liang Wang'),
     ],
+    # The table's figure is in 2023 dollars, and says so beside the articles' nominal ones.
     'model-costs': [
-        ('model', 'amount', 'currency', 'qualifiers', 'rank', 'source', 'quote'),
-        ('DeepSeek-V3', '5600000', 'USD', 'approximate; lower bound', 'normal', F3, 'a bill of roughly $5.6 million or more'),
-        ('DeepSeek-V3', '6000000', 'USD', 'approximate', 'normal', F1, 'at a cost of around $6 million'),
-        ('DeepSeek-V3', '6000000', 'USD', 'approximate', 'normal', F3, 'V3 cost about $6 million'),
-        ('DeepSeek-V3', '6000000', 'USD', 'upper bound', 'normal', F2, 'for less than $6 million'),
+        ('model', 'amount', 'currency', 'qualifiers', 'rank', 'source', 'cell', 'evidence'),
+        ('DeepSeek-V3', '5390000', 'USD', 'price year: 2023', 'normal', TABLES, "row 2, column 'Training compute cost (2023 USD)'", '5390000.0'),
+        ('DeepSeek-V3', '5600000', 'USD', 'approximate; lower bound', 'normal', F3, '', 'a bill of roughly $5.6 million or more'),
+        ('DeepSeek-V3', '6000000', 'USD', 'approximate', 'normal', F1, '', 'at a cost of around $6 million'),
+        ('DeepSeek-V3', '6000000', 'USD', 'approximate', 'normal', F3, '', 'V3 cost about $6 million'),
+        ('DeepSeek-V3', '6000000', 'USD', 'upper bound', 'normal', F2, '', 'for less than $6 million'),
     ],
     'outperformed': [
         ('model', 'outperformed', 'qualifiers', 'rank', 'reason', 'source', 'quote'),
@@ -157,10 +171,11 @@ EXPECTED = {
         ('Chip export rules', 'issuedBy', 'US government', '', 'normal', F1, 'The US government has widened its chip export rules'),
     ],
     'release-dates': [
-        ('actor', 'released', 'qualifiers', 'rank', 'source', 'quote'),
-        ('DeepSeek-R1', '2025-01-20', "context: curator's reading of 'On Monday' in an article published on 2025-01-24", 'normal', F1, 'On Monday, DeepSeek released a reasoning model called R1'),
-        ('DeepSeek-R1', '2025-01-20', "context: curator's reading of 'On Monday' in an article published on 2025-01-24", 'normal', F1, 'Published January 24, 2025'),
-        ('DeepSeek-V3', '2024-12', '', 'normal', F2, 'V3 came out in December 2024'),
+        ('actor', 'released', 'qualifiers', 'rank', 'source', 'cell', 'evidence'),
+        ('DeepSeek-R1', '2025-01-20', "context: curator's reading of 'On Monday' in an article published on 2025-01-24", 'normal', F1, '', 'On Monday, DeepSeek released a reasoning model called R1'),
+        ('DeepSeek-R1', '2025-01-20', "context: curator's reading of 'On Monday' in an article published on 2025-01-24", 'normal', F1, '', 'Published January 24, 2025'),
+        ('DeepSeek-V3', '2024-12', '', 'normal', F2, '', 'V3 came out in December 2024'),
+        ('DeepSeek-V3', '2024-12-24', '', 'normal', TABLES, "row 2, column 'Publication date'", '2024-12-24'),
     ],
     'roles': [
         ('person', 'role', 'organisation', 'qualifiers', 'rank', 'source', 'quote'),
@@ -191,13 +206,15 @@ EXPECTED = {
         ('DeepSeek', 'Nvidia H800', 'DeepSeek-R1', 'normal', F2, '', 'R1 was trained on H800 chips in January 2025'),
         ('DeepSeek', 'Nvidia H800', 'DeepSeek-V3', 'normal', F1, '', 'DeepSeek trained its V3 model on Nvidia H800 chips'),
         ('DeepSeek', 'Nvidia H800', 'DeepSeek-V3', 'normal', F2, '', 'It was trained on H800 chips'),
+        ('DeepSeek', 'Nvidia H800', 'DeepSeek-V3', 'normal', TABLES, "row 2, column 'Training hardware'", 'NVIDIA H800 SXM5'),
     ],
     'trained-on': [
-        ('model', 'chip', 'qualifiers', 'rank', 'source', 'quote'),
-        ('DeepSeek-R1', 'Nvidia H800', 'point in time: 2025-01', 'normal', F2, 'R1 was trained on H800 chips in January 2025'),
-        ('DeepSeek-V3', 'Nvidia H100', '', 'deprecated', F3, 'DeepSeek trained V3 on H100 chips'),
-        ('DeepSeek-V3', 'Nvidia H800', '', 'normal', F1, 'DeepSeek trained its V3 model on Nvidia H800 chips'),
-        ('DeepSeek-V3', 'Nvidia H800', '', 'normal', F2, 'It was trained on H800 chips'),
+        ('model', 'chip', 'qualifiers', 'rank', 'source', 'cell', 'evidence'),
+        ('DeepSeek-R1', 'Nvidia H800', 'point in time: 2025-01', 'normal', F2, '', 'R1 was trained on H800 chips in January 2025'),
+        ('DeepSeek-V3', 'Nvidia H100', '', 'deprecated', F3, '', 'DeepSeek trained V3 on H100 chips'),
+        ('DeepSeek-V3', 'Nvidia H800', '', 'normal', F1, '', 'DeepSeek trained its V3 model on Nvidia H800 chips'),
+        ('DeepSeek-V3', 'Nvidia H800', '', 'normal', F2, '', 'It was trained on H800 chips'),
+        ('DeepSeek-V3', 'Nvidia H800', '', 'normal', TABLES, "row 2, column 'Training hardware'", 'NVIDIA H800 SXM5'),
     ],
 }
 
@@ -205,8 +222,8 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def export(tmp_path_factory):
     out = tmp_path_factory.mktemp("canned-export")
-    result = CliRunner().invoke(cli, ["build", "--data", str(FIXTURE / "data.yaml"),
-                                      "--corpus", str(FIXTURE / "corpus"), "--out", str(out)])
+    result = CliRunner().invoke(cli, ["build", "--data", str(FIXTURE / "data.yaml"), "--corpus", str(FIXTURE / "corpus"),
+                                      "--datasets", str(FIXTURE / "datasets"), "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out
 

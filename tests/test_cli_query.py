@@ -22,23 +22,27 @@ def test_query_canned_table(built):
     result = run("query", "trained-on", "--export", built.out)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["model", "chip", "qualifiers", "rank", "source", "quote"]
+    assert lines[0].split() == ["model", "chip", "qualifiers", "rank", "source", "cell", "evidence"]
     assert set(lines[1]) == {"-", " "}
-    assert "DeepSeek-V3  Nvidia H800              normal  source:a001  efficient training on Nvidia H800 GPUs" in lines
+    # the columns' widths follow the longest model and chip names the dataset brings
+    words = [" ".join(line.split()) for line in lines]
+    assert "DeepSeek-V3 Nvidia H800 normal source:a001 efficient training on Nvidia H800 GPUs" in words
+    assert ("DeepSeek-V3 Nvidia H800 normal source:epoch-notable-ai-models row 94, column 'Training hardware' "
+            "NVIDIA H800 SXM5") in words
 
 
 def test_query_standard_formats(built):
     as_json = json.loads(run("query", "trained-on", "--export", built.out, "-f", "json").stdout)
-    assert as_json["head"]["vars"] == ["model", "chip", "qualifiers", "rank", "source", "quote"]
+    assert as_json["head"]["vars"] == ["model", "chip", "qualifiers", "rank", "source", "cell", "evidence"]
     first = as_json["results"]["bindings"][0]
     assert first["source"] == {"type": "uri", "value": "https://w3id.org/ai-race-kg/source/a000"}
     assert first["model"] == {"type": "literal", "value": "DeepSeek-V3"}
     as_csv = run("query", "trained-on", "--export", built.out, "-f", "csv").stdout_bytes.decode("utf-8")
-    assert as_csv.startswith("model,chip,qualifiers,rank,source,quote\r\nDeepSeek-V3,Nvidia H800,,normal,https://w3id.org/ai-race-kg/source/a000,")
+    assert as_csv.startswith("model,chip,qualifiers,rank,source,cell,evidence\r\nDeepSeek-V3,Nvidia H800,,normal,https://w3id.org/ai-race-kg/source/a000,,")
     parsed = list(csv.reader(io.StringIO(as_csv)))
     assert len(parsed) == len(as_json["results"]["bindings"]) + 1
     as_tsv = run("query", "trained-on", "--export", built.out, "-f", "tsv").stdout
-    assert as_tsv.splitlines()[0] == "?model\t?chip\t?qualifiers\t?rank\t?source\t?quote"
+    assert as_tsv.splitlines()[0] == "?model\t?chip\t?qualifiers\t?rank\t?source\t?cell\t?evidence"
     assert as_tsv.splitlines()[1].startswith('"DeepSeek-V3"\t"Nvidia H800"\t""\t"normal"\t<https://w3id.org/ai-race-kg/source/a000>\t')
 
 
@@ -125,7 +129,7 @@ def test_query_list(built):
     result = run("query", "--list", "-f", "csv")
     parsed = list(csv.reader(io.StringIO(result.stdout)))
     assert parsed[0] == ["name", "description"]
-    assert ["trained-on", "Which chips each model was trained on: one row per claim and quote."] in parsed
+    assert ["trained-on", "Which chips each model was trained on: one row per claim and piece of evidence."] in parsed
     assert len(parsed) >= 13
 
 

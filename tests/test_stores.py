@@ -204,9 +204,9 @@ def test_a_computed_variable_cannot_be_bound(built):
     result = run("query", "release-dates", "--bind", "actor=nvidia", "--export", str(built.out))
     assert (result.exit_code, result.stderr) == (
         1, "Error: --bind actor=nvidia: the query computes ?actor with AS, so it cannot be bound; bind one of the "
-           "variables its patterns match: ?source, ?quote, ?claim, ?a, ?date, ?r, ?evidenceGraph, ?evidence, "
-           "?selector, ?actorLabel, ?approximate, ?upperBound, ?lowerBound, ?former, ?pointInTime, ?aboutActor, "
-           "?aboutLabel, ?context\n")
+           "variables its patterns match: ?source, ?evidence, ?claim, ?a, ?date, ?r, ?actorLabel, ?approximate, "
+           "?upperBound, ?lowerBound, ?former, ?pointInTime, ?aboutActor, ?aboutLabel, ?context, ?evidenceGraph, "
+           "?evidenceNode, ?selector, ?fragment, ?column, ?cellText\n")
 
 
 def test_repush_to_virtuoso_is_idempotent(built, store, virtuoso):
