@@ -23,8 +23,19 @@ way leaves the target as it was and at most a temporary graph, which the next
 that the export no longer has (those under ``BASE/graph/``) are dropped;
 other graphs of the store are never touched.
 
-``incremental`` is ``replace`` for the graphs whose content changed since the
-last push to that store, as a small manifest records it (kg.push_manifest).
+``incremental`` sends only what changed since the last push to that store.
+It keeps a copy of the kg.nq it last pushed (kg.push_manifest) and merges
+the old and new files, both sorted, line by line into the quads each graph
+lost and gained (kg.push_diff), which go as SPARQL 1.1 Update ``DELETE DATA``
+then ``INSERT DATA`` requests of at most ``batch`` quads, retried as the
+rest. The copy and the manifest are replaced only once every request has
+succeeded. A push stopped half way leaves the old copy, so the next one sends
+the same changes again, and that converges: deleting quads that are gone and
+inserting quads that are there change nothing. Without a copy that matches
+the manifest (the first ``incremental`` push, or after a push of another
+kind), or with ``graph`` (one graph holds the union, so a quad removed from
+one source may still be in another), it is ``replace`` for the graphs whose
+SHA-256 changed, as the manifest records them.
 
 Requests go through kg.http_client: each has a total deadline, the store's
 answer a size cap, and a redirect is an error, never followed. Credentials
@@ -43,8 +54,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import KGError
+from kg.graph.store import nquads_path
+from kg.graph.switch import reading
 from kg.http_client import Broken, Client, Response, TimedOut, Unreachable
 from kg.login import PASSWORD_ENV, TOKEN_ENV, USER_ENV, login
+from kg.push_diff import Change, Diff, diff
 from kg.push_manifest import Manifest
 from kg.push_split import BATCH, RETRIES, Part, batches, split
 
@@ -67,8 +81,9 @@ KNOWN_STORES = {
 class Sent:
     name: str  # the graph's IRI or "default"
     triples: int
-    action: str  # "added", "replaced" or "unchanged"
+    action: str  # "added", "replaced", "updated" or "unchanged"
     requests: int = 0  # the requests that carried its triples, retries included
+    removed: int = 0  # "updated": the quads deleted (``triples`` is then the quads inserted)
 
 
 @dataclass
@@ -77,6 +92,7 @@ class Pushed:
     graphs: list[Sent] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # the project's graphs the export no longer has
     cleaned: list[str] = field(default_factory=list)  # temporary graphs an earlier push left
+    diffed: bool = False  # only the quads that changed were sent (``incremental`` with a saved copy)
 
     @property
     def triples(self) -> int:
@@ -259,6 +275,10 @@ def push(export: Path, endpoint: str, graph: str | None = None, replace: bool = 
             record.forget()  # the store now holds more than any recorded push sent
         todo = [p for p in spilled.parts if known.get(p.name) != p.sha256]
         total = sum(p.triples for p in todo)
+        changes = _changes(export, record, Path(folder), default_graph) if incremental and graph is None else None
+        if changes is not None:
+            result.diffed = True
+            total = changes.removed + changes.added
         with Client("the store", timeout, max_response_bytes, headers, login_flow) as client:
             store = _Store(client, retries, backoff)
             tmp_root = (spilled.graph_prefix or (graph or default_graph or "urn:kg:") + "/") + TMP
@@ -266,7 +286,17 @@ def push(export: Path, endpoint: str, graph: str | None = None, replace: bool = 
                 result.cleaned = store.graphs(query, tmp_root)
                 _drop(store, update, result.cleaned, "the temporary graphs an earlier push left")
             token = secrets.token_hex(6)
-            for index, part in enumerate(spilled.parts):
+            if changes is not None:
+                wanted = {p.target for p in spilled.parts}
+                gone = {t for t in known if t not in wanted and spilled.graph_prefix and t.startswith(spilled.graph_prefix)}
+                touched = {}
+                for change in changes.changes:
+                    if change.target in gone:
+                        continue  # the whole graph is dropped below
+                    requests = _apply(store, update, change, batch, lambda n: report(n, total))
+                    touched[change.target] = Sent(change.name, change.added.triples, "updated", requests,
+                                                  change.removed.triples)
+            for index, part in enumerate(spilled.parts if changes is None else []):
                 if part not in todo:
                     result.graphs.append(Sent(part.name, part.triples, "unchanged"))
                     continue
@@ -288,13 +318,55 @@ def push(export: Path, endpoint: str, graph: str | None = None, replace: bool = 
                         _try_drop(store, update, target)
                     raise
                 result.graphs.append(Sent(part.name, part.triples, "replaced" if replace else "added", loads))
+            if changes is not None:
+                result.graphs = [touched.get(p.target) or Sent(p.name, p.triples, "unchanged") for p in spilled.parts]
             if replace and graph is None and spilled.graph_prefix:
                 wanted = {p.target for p in spilled.parts}
                 result.removed = [g for g in store.graphs(query, spilled.graph_prefix) if g not in wanted]
                 _drop(store, update, result.removed, "the project's graphs the export no longer has")
             if replace:
-                record.keep({p.name: p.sha256 for p in spilled.parts})
+                copy = None
+                if incremental and graph is None:
+                    with reading(export):
+                        copy = record.save_copy(nquads_path(export))
+                record.keep({p.name: p.sha256 for p in spilled.parts}, copy)
     return result
+
+
+def _changes(export: Path, record: Manifest, folder: Path, default_graph: str | None) -> Diff | None:
+    """The quads that changed since the saved copy, or None without a copy to compare with."""
+    old = record.saved()
+    if old is None:
+        return None
+    (folder / "diff").mkdir()
+    with reading(export):
+        return diff(old, nquads_path(export), folder / "diff", default_graph)
+
+
+def _apply(store: _Store, update: str, change: Change, batch: int, sent: Callable[[int], None]) -> int:
+    """DELETE DATA then INSERT DATA for one graph, at most ``batch`` quads a request
+    (both in one request when they fit); the number of requests that took."""
+    before = store.requests
+    into = (lambda body: f"GRAPH <{change.target}> {{\n{body}}}") if change.target else (lambda body: body)
+    requests: list[tuple[str, int]] = []
+
+    def flush():
+        text = " ;\n".join(r[0] for r in requests)
+        count = sum(r[1] for r in requests)
+        store.update(update, text, f"changing {count} quads of graph {change.name}", idempotent=True)
+        store.triples_sent += count
+        sent(store.triples_sent)
+        requests.clear()
+
+    combined = change.removed.triples + change.added.triples <= batch
+    for verb, part in (("DELETE DATA", change.removed), ("INSERT DATA", change.added)):
+        for body, count in batches(part, batch):
+            requests.append((f"{verb} {{ {into(body.decode('utf-8'))} }}", count))
+            if not combined:
+                flush()
+    if requests:
+        flush()
+    return store.requests - before
 
 
 def _load(store: _Store, endpoint: str, part: Part, target: str | None, batch: int, temporary: bool,

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kg"
 # From the top down: a module may import from its own layer and the layers below it.
 LAYERS = [
     ("cli", ["kg.cli", "kg.__main__"]),
-    ("serve", ["kg.serve", "kg.push", "kg.push_split", "kg.push_manifest"]),
+    ("serve", ["kg.serve", "kg.push", "kg.push_split", "kg.push_manifest", "kg.push_diff"]),
     ("report", ["kg.report"]),
     ("export", ["kg.export", "kg.build"]),
     ("query", ["kg.query", "kg.bind", "kg.remote_query", "kg.remote_graph"]),

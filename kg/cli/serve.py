@@ -135,8 +135,10 @@ def serve(export, host, port, timeout, workers, processes, queue, row_limit, max
                    "with SPARQL Update; then drop the project's graphs the export no longer has. A re-push is "
                    "idempotent. Without it, triples are added.")
 @click.option("--incremental", is_flag=True,
-              help="As --replace, but send only the graphs whose content changed since the last push to this store "
-                   "(as the push manifest records it).")
+              help="Send only what changed since the last --incremental push to this store: the quads each graph "
+                   "lost and gained, as SPARQL Update DELETE DATA and INSERT DATA, compared with a copy of the kg.nq "
+                   "pushed then (kept next to the manifest). Without that copy, as --replace for the graphs whose "
+                   "content changed. A stopped push can be run again: it converges.")
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
               help="The push manifest to read and write.  [default: .kg-cache/push-HASH.json next to the export "
                    "folder, one per store]")
@@ -190,12 +192,22 @@ def push(export, endpoint, graph, default_graph, replace, incremental, manifest,
     for sent in result.graphs:
         if sent.action == "unchanged":
             click.echo(f"Unchanged {sent.name}: {sent.triples} triples, not sent", err=True)
+        elif sent.action == "updated":
+            requests = f"{sent.requests} request{'s' if sent.requests != 1 else ''}"
+            click.echo(f"Updated {sent.name}: {sent.removed} removed and {sent.triples} added in {requests}", err=True)
         else:
             requests = f"{sent.requests} request{'s' if sent.requests != 1 else ''}"
             click.echo(f"{sent.action.capitalize()} {sent.name}: {sent.triples} triples in {requests}", err=True)
     for name in result.removed:
         click.echo(f"Dropped {name}: no longer in the export", err=True)
     graphs = len(result.sent)
+    if result.diffed:
+        removed = sum(g.removed for g in result.sent)
+        unchanged = len(result.graphs) - graphs
+        click.echo(f"Sent {removed} quad{'s' if removed != 1 else ''} removed and {result.triples} added in {graphs} "
+                   f"graph{'s' if graphs != 1 else ''}; {unchanged} graph{'s' if unchanged != 1 else ''} unchanged; "
+                   f"to {endpoint}", err=True)
+        return
     click.echo(f"Pushed {result.triples} triples in {graphs} graph{'s' if graphs != 1 else ''} to {endpoint}", err=True)
 
 
