@@ -56,6 +56,7 @@ from pathlib import Path
 from kg.errors import KGError
 from kg.graph.store import nquads_path
 from kg.graph.switch import reading
+from kg.graph.terms import is_absolute_iri
 from kg.http_client import Broken, Client, Response, TimedOut, Unreachable
 from kg.login import PASSWORD_ENV, TOKEN_ENV, USER_ENV, login
 from kg.push_diff import Change, Diff, diff
@@ -231,7 +232,7 @@ def _check(endpoint: str, graph: str | None, default_graph: str | None) -> None:
         raise KGError(f"--endpoint must be an http(s) URL, not {endpoint!r}")
     if graph is not None and default_graph is not None:
         raise KGError("--graph puts everything in one graph; --default-graph does not go with it")
-    if default_graph is not None and not _absolute_iri(default_graph):
+    if default_graph is not None and not is_absolute_iri(default_graph):
         raise KGError(f"--default-graph must be an absolute IRI such as https://example.org/kg/default, not {default_graph!r}")
 
 
@@ -399,13 +400,3 @@ def _try_drop(store: _Store, update: str, tmp: str) -> None:
                              headers={"Content-Type": "application/x-www-form-urlencoded"})
     except KGError:
         pass
-
-
-def _absolute_iri(text: str) -> bool:
-    import pyoxigraph
-
-    try:
-        pyoxigraph.NamedNode(text)
-    except ValueError:
-        return False
-    return bool(urllib.parse.urlsplit(text).scheme) and not any(c.isspace() for c in text)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from kg.errors import KGError
-from kg.graph.terms import PATHS, PREFIXES
+from kg.graph.terms import PATHS, PREFIXES, is_absolute_iri
 from kg.remote_query import MAX_RESPONSE_BYTES, TIMEOUT, Truncated, run_remote
 
 KG, XSD, RDF_TYPE = PREFIXES["kg"], PREFIXES["xsd"], PREFIXES["rdf"] + "type"
@@ -166,11 +166,5 @@ def _no_claims(remote: Remote, where: str, environ: dict | None) -> str:
 
 
 def _check_iri(iri: str) -> None:
-    import pyoxigraph
-
-    try:
-        pyoxigraph.NamedNode(iri)
-    except ValueError:
-        raise KGError(f"--default-graph must be an IRI such as urn:kg:default, not {iri!r}") from None
-    if any(c in iri for c in "<>\"{}|\\^` \t\n"):
+    if not is_absolute_iri(iri):
         raise KGError(f"--default-graph must be an IRI such as urn:kg:default, not {iri!r}")

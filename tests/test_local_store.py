@@ -110,12 +110,9 @@ def test_invalid_nquads_is_a_clean_error_and_leaves_no_store(export):
 
 
 def test_every_process_of_kg_serve_reads_the_one_store_on_disk(export, tmp_path):
-    import contextlib
     import os
     import subprocess
     import sys
-    import time
-    from pathlib import Path
 
     import httpx
 
@@ -132,17 +129,7 @@ def test_every_process_of_kg_serve_reads_the_one_store_on_disk(export, tmp_path)
         wait_until_up(url + "/health", process)
         assert httpx.get(url + "/health").json()["direct_lookups"]["on"] is True
         store = cache / sha(export / "kg.nq")
-        # /health answers once one HTTP process is up; the other may still be opening the store
-        deadline = time.monotonic() + 60
-        while True:
-            family, reading = _family(process.pid), set()
-            for pid in family:
-                with contextlib.suppress(OSError):
-                    if any(os.readlink(fd).startswith(f"{store}/") for fd in Path(f"/proc/{pid}/fd").iterdir()):
-                        reading.add(pid)
-            if (len(family), reading) == (4, family) or time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
+        family, reading = processes_reading(process.pid, store, 4)
         assert (len(family), reading) == (4, family)
     finally:
         process.terminate()
@@ -161,6 +148,27 @@ def test_two_commands_at_once_load_one_store(export, tmp_path):
     answers = [(p.communicate(timeout=120), p.returncode) for p in both]
     assert answers == [((b"true\n", b""), 0)] * 2
     assert sorted(p.name for p in cache.iterdir()) == [".lock", sha(export / "kg.nq")]
+
+
+def processes_reading(pid: int, store, count: int) -> tuple[set[int], set[int]]:
+    """(``pid`` and its descendants, those of them with a file of ``store`` open), once
+    there are ``count`` processes all reading it, or as they are after 60 s.
+    /health answers once one HTTP process is up; the other may still be opening the store."""
+    import contextlib
+    import os
+    import time
+    from pathlib import Path
+
+    deadline = time.monotonic() + 60
+    while True:
+        family, reading = _family(pid), set()
+        for member in family:
+            with contextlib.suppress(OSError):
+                if any(os.readlink(fd).startswith(f"{store}/") for fd in Path(f"/proc/{member}/fd").iterdir()):
+                    reading.add(member)
+        if (len(family), reading) == (count, family) or time.monotonic() > deadline:
+            return family, reading
+        time.sleep(0.1)
 
 
 def _family(pid: int) -> set[int]:

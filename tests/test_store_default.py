@@ -171,13 +171,11 @@ def test_a_name_that_differs_only_in_case_from_another_actors_is_still_ambiguous
 def test_kg_serve_reads_the_store_by_default_in_every_process(export):
     import subprocess
     import sys
-    import time
-    from pathlib import Path
 
     import httpx
 
     from .serve_support import free_port, wait_until_up
-    from .test_local_store import _family
+    from .test_local_store import processes_reading
 
     port = free_port()
     env = {key: value for key, value in os.environ.items() if key != CACHE_ENV}
@@ -192,18 +190,7 @@ def test_kg_serve_reads_the_store_by_default_in_every_process(export):
         answer = httpx.get(url + "/sparql", params={"query": full}, headers={"Accept": "application/sparql-results+json"})
         assert (answer.status_code, answer.json()["boolean"]) == (200, True)
         store = export.parent / ".kg-cache" / sha(export / "kg.nq")
-        deadline = time.monotonic() + 60
-        while True:  # /health answers once one HTTP process is up; the other may still be opening the store
-            family, reading = _family(process.pid), set()
-            for pid in family:
-                try:
-                    if any(os.readlink(fd).startswith(f"{store}/") for fd in Path(f"/proc/{pid}/fd").iterdir()):
-                        reading.add(pid)
-                except OSError:
-                    pass
-            if (len(family), reading) == (4, family) or time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
+        family, reading = processes_reading(process.pid, store, 4)
         assert (len(family), reading) == (4, family)
     finally:
         process.terminate()

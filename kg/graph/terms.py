@@ -43,6 +43,20 @@ PATHS = {
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 
+def is_absolute_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI that can be written between <...> in
+    N-Triples and SPARQL (no white space, no characters IRIs exclude), as pyoxigraph reads IRIs."""
+    import pyoxigraph
+
+    if not _ABSOLUTE_IRI.match(text):
+        return False
+    try:
+        pyoxigraph.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def normalise_base(base: str) -> str:
     """The base IRI, checked, ending in '/' or '#' so that minted IRIs join cleanly."""
     if not _ABSOLUTE_IRI.match(base):
