@@ -24,6 +24,7 @@ def test_broken_graph_is_reported():
         ("article", "an article has exactly one sha256 of 64 lowercase hex digits"),
         ("unsupported", "a claim has at least one piece of evidence"),
         ("unexplained", "a preferred or deprecated claim says why, in kg:rankReason"),
+        ("sole-support", "a deprecated claim must not be the only support of a direct triple"),
         ("one-position", "a position selector has one start, before its end"),
         ("amount", "an amount has exactly one ISO 4217 currency code"),
     }
