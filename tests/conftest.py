@@ -1,4 +1,10 @@
-"""Shared fixtures: the real corpus, and the real data built once per session."""
+"""Shared fixtures: the real corpus, and the real data built once per session.
+
+``built`` is the data as committed, with every row of Epoch AI's table.
+``curated_built`` is the same data with the dataset's curated rows only
+(``import: rows``): the tests of how kg push moves a graph, whose cost grows
+with every triple sent in small batches, use it.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -65,3 +71,28 @@ def store(built):
     from kg.graph.store import open_store
 
     return open_store(built.out)
+
+
+@pytest.fixture(scope="session")
+def curated_built(tmp_path_factory, corpus_dir):
+    """The real data with the dataset's curated rows only, built into a temporary export folder."""
+    from kg.build import build
+
+    data = tmp_path_factory.mktemp("curated") / "data"
+    shutil.copytree(DATA, data)
+    record = data / "datasets.yaml"
+    text = record.read_text(encoding="utf-8")
+    assert text.count("\n    import: all\n") == 1, "data/datasets.yaml no longer imports the whole table"
+    record.write_text(text.replace("\n    import: all\n", "\n    import: rows\n"), encoding="utf-8")
+    out = tmp_path_factory.mktemp("curated-export")
+    result = build(data, corpus_dir, out)
+    result.out = out
+    return result
+
+
+@pytest.fixture(scope="session")
+def curated_store(curated_built):
+    """The curated rows' graph in pyoxigraph."""
+    from kg.graph.store import open_store
+
+    return open_store(curated_built.out)

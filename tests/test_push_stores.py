@@ -1,5 +1,8 @@
 """`kg push` in batches, with retries, --replace and --incremental, on real stores.
 
+The graph is the real data with the dataset's curated rows (``curated_built``):
+what these tests check does not depend on the graph's size, and the whole
+table, sent in batches of a few hundred triples, took minutes per test.
 Each store is started once for the module: Oxigraph server (PyPI ``oxigraph``)
 with its default graph alone, Oxigraph with ``--union-default-graph`` (the
 default graph pushed into a named graph), and Virtuoso (Debian's
@@ -112,12 +115,12 @@ def empty(target):
 
 
 @pytest.fixture(scope="module")
-def expected(store) -> dict[str, int]:
+def expected(curated_store) -> dict[str, int]:
     """Triples per graph in the export: the default graph under "default"."""
     import pyoxigraph
 
     counts: dict[str, int] = {}
-    for quad in store:
+    for quad in curated_store:
         name = "default" if isinstance(quad.graph_name, pyoxigraph.DefaultGraph) else quad.graph_name.value
         counts[name] = counts.get(name, 0) + 1
     return counts
@@ -237,8 +240,8 @@ def via(target: Store, proxied: str) -> tuple[str, ...]:
 
 # --- batches and idempotence ----------------------------------------------------
 
-def test_a_push_in_batches_gives_what_one_request_per_graph_gives(built, empty, expected):
-    whole = push(built.out, empty, "--batch", "1000000")
+def test_a_push_in_batches_gives_what_one_request_per_graph_gives(curated_built, empty, expected):
+    whole = push(curated_built.out, empty, "--batch", "1000000")
     assert whole.exit_code == 0, whole.output
     assert empty.counts() == on(empty, expected)
     lines = [requests_line(name, on(empty, expected)[name], 1, "Added") for name in ordered(empty, on(empty, expected))]
@@ -246,7 +249,7 @@ def test_a_push_in_batches_gives_what_one_request_per_graph_gives(built, empty, 
 
     empty.reset()
     with proxy(empty.url) as (url, seen):
-        batched = push(built.out, empty, "--batch", "300", *via(empty, url)[:2])
+        batched = push(curated_built.out, empty, "--batch", "300", *via(empty, url)[:2])
     assert batched.exit_code == 0, batched.output
     assert empty.counts() == on(empty, expected)
     counts = on(empty, expected)
@@ -257,9 +260,9 @@ def test_a_push_in_batches_gives_what_one_request_per_graph_gives(built, empty, 
     assert len(loads) == sum(math.ceil(n / 300) for n in expected.values()) and min(counts.values()) > 300
 
 
-def test_a_repush_leaves_the_store_as_it_was(built, empty, expected):
+def test_a_repush_leaves_the_store_as_it_was(curated_built, empty, expected):
     for options in ((), (), ("--replace",), ("--replace",)):
-        result = push(built.out, empty, "--batch", "500", *options)
+        result = push(curated_built.out, empty, "--batch", "500", *options)
         assert result.exit_code == 0, result.output
         assert empty.counts() == on(empty, expected)
     assert empty.graphs(TMP_GRAPHS) == []
@@ -267,13 +270,13 @@ def test_a_repush_leaves_the_store_as_it_was(built, empty, expected):
 
 # --- --replace ------------------------------------------------------------------
 
-def test_replace_drops_the_projects_stale_graphs_and_nothing_else(built, empty, expected):
+def test_replace_drops_the_projects_stale_graphs_and_nothing_else(curated_built, empty, expected):
     stale = BASE_GRAPH + "a999-withdrawn"
     empty.sparql("update", f"INSERT DATA {{ GRAPH <{stale}> {{ <urn:s> <urn:p> <urn:o> }} "
                            f"GRAPH <{FOREIGN}> {{ <urn:s> <urn:p> <urn:o> , <urn:o2> }} }}")
     first = BASE_GRAPH + "a000"
     empty.sparql("update", f"INSERT DATA {{ GRAPH <{first}> {{ <urn:left> <urn:over> <urn:triple> }} }}")
-    result = push(built.out, empty, "--replace")
+    result = push(curated_built.out, empty, "--replace")
     assert result.exit_code == 0, result.output
     assert empty.counts() == {**on(empty, expected), FOREIGN: 2}
     assert result.stderr.endswith(f"Dropped {stale}: no longer in the export\n"
@@ -281,8 +284,8 @@ def test_replace_drops_the_projects_stale_graphs_and_nothing_else(built, empty, 
     assert "Replaced https://w3id.org/ai-race-kg/graph/a000: " in result.stderr
 
 
-def test_a_killed_replace_leaves_every_graph_whole_and_the_next_push_cleans_up(built, empty, expected, tmp_path):
-    assert push(built.out, empty, "--replace").exit_code == 0
+def test_a_killed_replace_leaves_every_graph_whole_and_the_next_push_cleans_up(curated_built, empty, expected, tmp_path):
+    assert push(curated_built.out, empty, "--replace").exit_code == 0
     marker = f"<urn:before> <urn:the> <urn:kill>"
     default = f"GRAPH <{DEFAULT_GRAPH}> {{ {marker} }}" if empty.default != "default" else marker
     empty.sparql("update", f"INSERT DATA {{ {default} }}")
@@ -299,7 +302,7 @@ def test_a_killed_replace_leaves_every_graph_whole_and_the_next_push_cleans_up(b
         return None
 
     with proxy(empty.url, fault) as (url, state):
-        process = subprocess.Popen([*KG, "push", "--export", str(built.out), *empty.options, "--replace", "--batch",
+        process = subprocess.Popen([*KG, "push", "--export", str(curated_built.out), *empty.options, "--replace", "--batch",
                                     "100", *via(empty, url)], env={**os.environ, **empty.env},
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -312,7 +315,7 @@ def test_a_killed_replace_leaves_every_graph_whole_and_the_next_push_cleans_up(b
     left = empty.graphs(TMP_GRAPHS)
     assert len(left) == 1
 
-    again = push(built.out, empty, "--replace")
+    again = push(curated_built.out, empty, "--replace")
     assert again.exit_code == 0, again.output
     assert again.stderr.startswith(f"Dropped {left[0]}: a temporary graph an earlier push left\n")
     assert empty.graphs(TMP_GRAPHS) == []
@@ -321,7 +324,7 @@ def test_a_killed_replace_leaves_every_graph_whole_and_the_next_push_cleans_up(b
 
 # --- retries and errors ------------------------------------------------------------
 
-def test_a_503_is_retried_and_a_400_is_not(built, empty, expected):
+def test_a_503_is_retried_and_a_400_is_not(curated_built, empty, expected):
     failed = []
 
     def once(method, path):
@@ -332,7 +335,7 @@ def test_a_503_is_retried_and_a_400_is_not(built, empty, expected):
         return None
 
     with proxy(empty.url, once) as (url, state):
-        result = push(built.out, empty, "--batch", "1000000", *via(empty, url)[:2])
+        result = push(curated_built.out, empty, "--batch", "1000000", *via(empty, url)[:2])
     assert result.exit_code == 0, result.output
     assert empty.counts() == on(empty, expected)
     first = ordered(empty, on(empty, expected))[0]
@@ -344,7 +347,7 @@ def test_a_503_is_retried_and_a_400_is_not(built, empty, expected):
         return (503, "text/html", page) if method == "POST" else None
 
     with proxy(empty.url, always) as (url, state):
-        given_up = push(built.out, empty, "--retries", "2", *via(empty, url)[:2])
+        given_up = push(curated_built.out, empty, "--retries", "2", *via(empty, url)[:2])
     assert given_up.exit_code == 1
     assert given_up.stderr == (f"Error: gave up on batch 1 of 1 of graph {first} after 3 attempts: the store answered "
                                "503 Service Unavailable: Service Unavailable down for upkeep\n")
@@ -354,19 +357,19 @@ def test_a_503_is_retried_and_a_400_is_not(built, empty, expected):
         return (400, "text/plain", b"no such thing") if method == "POST" else None
 
     with proxy(empty.url, refuse) as (url, state):
-        refused = push(built.out, empty, *via(empty, url)[:2])
+        refused = push(curated_built.out, empty, *via(empty, url)[:2])
     assert refused.exit_code == 1 and len(state.seen) == 1
     assert refused.stderr.startswith(f"Error: the store answered 400 Bad Request to POST {url}/")
     assert refused.stderr.endswith(": no such thing\n")
 
 
-def test_an_html_error_page_is_shown_in_full(built, empty):
+def test_an_html_error_page_is_shown_in_full(curated_built, empty):
     reason = "The graph was refused because " + " ".join(f"reason{i}" for i in range(80)) + " and that is all."
     page = (f"<!DOCTYPE html><html><head><title>Oops</title><style>p {{color: red}}</style></head><body>"
             f"<h1>Request Failed</h1><script>var x = 1;</script><pre>{reason}</pre></body></html>").encode()
 
     with proxy(empty.url, lambda method, path: (500, "text/html; charset=utf-8", page) if method == "POST" else None) as (url, _):
-        result = push(built.out, empty, *via(empty, url)[:2])
+        result = push(curated_built.out, empty, *via(empty, url)[:2])
     first = ordered(empty, {"default": 1})[0]
     target = "default" if first == "default" else f"graph={urllib.parse.quote(first, safe='')}"
     assert (result.exit_code, result.stderr) == (
@@ -375,10 +378,10 @@ def test_an_html_error_page_is_shown_in_full(built, empty):
     assert len(reason) > 500
 
 
-def test_a_store_that_refuses_the_update_is_reported_in_full(built, empty, expected):
+def test_a_store_that_refuses_the_update_is_reported_in_full(curated_built, empty, expected):
     if empty.kind != "virtuoso":
         pytest.skip("Virtuoso's public /sparql endpoint is the one that may not update")
-    result = push(built.out, empty, "--replace", "--update-endpoint", empty.url + "/sparql")
+    result = push(curated_built.out, empty, "--replace", "--update-endpoint", empty.url + "/sparql")
     assert result.exit_code == 1
     message = re.sub(r"/\.kg-push-tmp/[0-9a-f]+/", "/.kg-push-tmp/TOKEN/", result.stderr)
     assert message == (
@@ -392,12 +395,12 @@ def test_a_store_that_refuses_the_update_is_reported_in_full(built, empty, expec
 
 # --- --incremental ---------------------------------------------------------------
 
-def test_incremental_sends_only_the_graphs_that_changed(built, empty, expected, tmp_path):
+def test_incremental_sends_only_the_graphs_that_changed(curated_built, empty, expected, tmp_path):
     manifest = tmp_path / "pushed.json"
     changed = BASE_GRAPH + "a001"
     export = tmp_path / "export"  # a new export where one source's graph lost a quad
     export.mkdir()
-    lines = (built.out / "kg.nq").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = (curated_built.out / "kg.nq").read_text(encoding="utf-8").splitlines(keepends=True)
     gone = next(i for i, line in enumerate(lines) if line.endswith(f"<{changed}> .\n"))
     (export / "kg.nq").write_text("".join(lines[:gone] + lines[gone + 1:]), encoding="utf-8")
     now = {**on(empty, expected), changed: expected[changed] - 1}
@@ -409,7 +412,7 @@ def test_incremental_sends_only_the_graphs_that_changed(built, empty, expected, 
             state.challenged.clear()
             return push(folder, empty, "--incremental", "--manifest", str(manifest), *via(empty, url))
 
-        first = incremental(built.out)
+        first = incremental(curated_built.out)
         assert first.exit_code == 0, first.output
         assert empty.counts() == on(empty, expected) and len(set(state.loads())) == len(expected)
         assert sorted(json.loads(manifest.read_text())["graphs"]) == sorted(on(empty, expected))
@@ -436,11 +439,11 @@ def test_incremental_sends_only_the_graphs_that_changed(built, empty, expected, 
     assert empty.counts() == now
 
 
-def one_claim_changed(built, folder: Path) -> tuple[Path, str, str, str]:
+def one_claim_changed(curated_built, folder: Path) -> tuple[Path, str, str, str]:
     """A copy of the export where one quad of a source's graph has another literal:
     (the export, the graph, the old line, the new line)."""
     graph = BASE_GRAPH + "a001"
-    lines = (built.out / "kg.nq").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = (curated_built.out / "kg.nq").read_text(encoding="utf-8").splitlines(keepends=True)
     old = next(line for line in lines if line.endswith(f'" <{graph}> .\n') and '"@' not in line)
     new = old.replace(f'" <{graph}> .\n', f' (revised)" <{graph}> .\n')
     folder.mkdir()
@@ -460,11 +463,11 @@ def sent_quads(updates: list[str]) -> int:
     return sum(1 for text in updates for line in text.splitlines() if line.endswith(" .") and "DATA" not in line)
 
 
-def test_incremental_sends_only_the_quads_that_changed(built, empty, expected, tmp_path):
+def test_incremental_sends_only_the_quads_that_changed(curated_built, empty, expected, tmp_path):
     manifest = tmp_path / "pushed.json"
-    export, graph, old, new = one_claim_changed(built, tmp_path / "export")
+    export, graph, old, new = one_claim_changed(curated_built, tmp_path / "export")
     with proxy(empty.url) as (url, state):
-        assert push(built.out, empty, "--incremental", "--manifest", str(manifest), *via(empty, url)).exit_code == 0
+        assert push(curated_built.out, empty, "--incremental", "--manifest", str(manifest), *via(empty, url)).exit_code == 0
         state.seen.clear(), state.bodies.clear(), state.challenged.clear()
         result = push(export, empty, "--incremental", "--manifest", str(manifest), *via(empty, url))
     assert result.exit_code == 0, result.output
@@ -493,9 +496,9 @@ def test_incremental_sends_only_the_quads_that_changed(built, empty, expected, t
         assert sorted(pushed.splitlines()) == sorted(fresh.splitlines()) and len(fresh.splitlines()) > 1000
 
 
-def test_a_stopped_incremental_push_converges_when_run_again(built, empty, expected, tmp_path):
+def test_a_stopped_incremental_push_converges_when_run_again(curated_built, empty, expected, tmp_path):
     manifest = tmp_path / "pushed.json"
-    export, graph, old, new = one_claim_changed(built, tmp_path / "export")
+    export, graph, old, new = one_claim_changed(curated_built, tmp_path / "export")
     refusing = threading.Event()
 
     def refuse_inserts(method, path):  # the deletes go through, then the store refuses the inserts
@@ -506,7 +509,7 @@ def test_a_stopped_incremental_push_converges_when_run_again(built, empty, expec
         def incremental(folder, batch):  # batches of 1: the deletes and the inserts go in separate requests
             return push(folder, empty, "--incremental", "--manifest", str(manifest), "--batch", batch, *via(empty, url))
 
-        assert incremental(built.out, "1000000").exit_code == 0
+        assert incremental(curated_built.out, "1000000").exit_code == 0
         saved = manifest.read_bytes()
         refusing.set()
         stopped = incremental(export, "1")
@@ -514,7 +517,7 @@ def test_a_stopped_incremental_push_converges_when_run_again(built, empty, expec
         assert stopped.stderr.startswith("Error: the store answered 400 Bad Request to the update ")
         assert not holds(empty, old) and not holds(empty, new)  # half way
         assert manifest.read_bytes() == saved  # the copy and the manifest are those of the last push that succeeded
-        assert manifest.with_suffix(".nq").read_bytes() == (built.out / "kg.nq").read_bytes()
+        assert manifest.with_suffix(".nq").read_bytes() == (curated_built.out / "kg.nq").read_bytes()
 
         refusing.clear()
         again = incremental(export, "1")
@@ -527,29 +530,29 @@ def test_a_stopped_incremental_push_converges_when_run_again(built, empty, expec
 
 # --- without a store ---------------------------------------------------------------
 
-def test_replace_needs_sparql_endpoints_it_can_find(built):
-    result = CliRunner().invoke(cli, ["push", "--export", str(built.out), "--endpoint", "http://127.0.0.1:9/gsp",
+def test_replace_needs_sparql_endpoints_it_can_find(curated_built):
+    result = CliRunner().invoke(cli, ["push", "--export", str(curated_built.out), "--endpoint", "http://127.0.0.1:9/gsp",
                                       "--replace"])
     assert (result.exit_code, result.stderr) == (
         1, "Error: --replace needs the store's SPARQL Update and query endpoints, which cannot be told from "
            "http://127.0.0.1:9/gsp: give --update-endpoint URL and --query-endpoint URL\n")
 
 
-def test_the_manifest_file_must_be_readable(built, tmp_path):
+def test_the_manifest_file_must_be_readable(curated_built, tmp_path):
     manifest = tmp_path / "pushed.json"
     manifest.write_text("{not json")
-    result = CliRunner().invoke(cli, ["push", "--export", str(built.out), "--endpoint", "http://127.0.0.1:9/store",
+    result = CliRunner().invoke(cli, ["push", "--export", str(curated_built.out), "--endpoint", "http://127.0.0.1:9/store",
                                       "--incremental", "--manifest", str(manifest)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: {manifest}: cannot read the push manifest (")
     assert result.stderr.endswith("); delete it to push everything\n")
 
 
-def test_a_progress_bar_shows_on_a_terminal_only(built, tmp_path):
+def test_a_progress_bar_shows_on_a_terminal_only(curated_built, tmp_path):
     import pty
 
     with oxigraph_server(tmp_path / "oxigraph") as url:
-        command = [*KG, "push", "--export", str(built.out), "--endpoint", url + "/store", "--batch", "500"]
+        command = [*KG, "push", "--export", str(curated_built.out), "--endpoint", url + "/store", "--batch", "500"]
         leader, follower = pty.openpty()
         try:
             process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=follower)

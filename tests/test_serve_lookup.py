@@ -148,12 +148,13 @@ def _term(term) -> str:
 
 
 def _sample_patterns(store):
-    """Patterns of every shape, with terms taken from the real graph."""
+    """Patterns of every shape, with terms taken from the real graph: about 64 quads spread over
+    it, whatever its size, and literals of every kind."""
     import pyoxigraph
 
     quads = list(store.quads_for_pattern(None, None, None, None))
     literals = [q for q in quads if type(q.object).__name__ == "Literal"]
-    picks = quads[::97] + [q for q in literals if q.object.language][:5] + [q for q in literals if "\n" in q.object.value or '"' in q.object.value][:5] \
+    picks = quads[::max(1, len(quads) // 64)] + [q for q in literals if q.object.language][:5] + [q for q in literals if "\n" in q.object.value or '"' in q.object.value][:5] \
         + [q for q in literals if not q.object.language and q.object.datatype.value.endswith("#string")][:5] \
         + [q for q in literals if q.object.datatype.value.endswith(("#decimal", "#date", "#gYearMonth"))][:5]
     missing = pyoxigraph.NamedNode("https://w3id.org/ai-race-kg/entity/no-such-thing")
