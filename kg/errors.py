@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 
 class KGError(Exception):
@@ -47,15 +47,22 @@ class DataError(KGError):
         return "\n".join(lines)
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A ' (did you mean X?)' hint, or '' when nothing is close."""
+def did_you_mean(word: str, choices: Iterable[str], same: Callable[[str], object] | None = None) -> str:
+    """A ' (did you mean X?)' hint, or '' when nothing is close.
+
+    ``same`` maps a choice to what it names: of several names of one thing (an
+    actor's id and its label, "canada" and "Canada"), only the closest is offered."""
     choices = list(choices)
     by_lower = {c.lower(): c for c in choices}
     if word.lower() in by_lower:
         return f" (did you mean {by_lower[word.lower()]!r}?)"
-    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.6)
+    wanted = 3 if same is None else len(choices)
+    close = difflib.get_close_matches(word, choices, n=wanted, cutoff=0.6)
     if not close:
-        close = [by_lower[m] for m in difflib.get_close_matches(word.lower(), list(by_lower), n=3, cutoff=0.6)]
+        close = [by_lower[m] for m in difflib.get_close_matches(word.lower(), list(by_lower), n=wanted, cutoff=0.6)]
+    if same is not None:
+        named = set()
+        close = [c for c in close if not (same(c) in named or named.add(same(c)))][:3]
     if not close:
         return ""
     if len(close) == 1:

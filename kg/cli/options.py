@@ -181,7 +181,7 @@ def emit(text: str, output: Path) -> None:
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:
-    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+    return f"{number:,} {singular if number == 1 else (plural or singular + 's')}"
 
 
 def _base(base: str | None) -> str:

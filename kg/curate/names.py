@@ -45,8 +45,11 @@ def resolve(name: str, known: dict[str, Entity]) -> Entity:
     if matches:
         listed = ", ".join(f"{e.id} ({e.label}, {e.type})" for e in matches)
         raise KGError(f"{name!r} is ambiguous: it names {listed}; give one of these ids")
-    names = sorted({n for e in known.values() for n in (e.id, e.label, *e.aliases)})
-    hint = did_you_mean(name, names)
+    owner = {}
+    for e in sorted(known.values(), key=lambda e: e.id):
+        for n in (e.id, e.label, *e.aliases):
+            owner.setdefault(n, e.id)
+    hint = did_you_mean(name, sorted(owner), same=owner.get)
     raise KGError(f"no actor is called {name!r}{hint}; 'kg query actors' lists them all")
 
 

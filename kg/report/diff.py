@@ -141,7 +141,7 @@ def summary(changes: list[dict]) -> str:
         counts[change["change"]] += 1
     if not counts:
         return "No claim changed."
-    return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda item: -item[1]))
+    return ", ".join(f"{n:,} {kind}" for kind, n in sorted(counts.items(), key=lambda item: -item[1]))
 
 
 def diff_text(changes: list[dict]) -> str:
