@@ -242,7 +242,7 @@ def test_the_walkthrough_end_to_end(tmp_path, corpus_dir, monkeypatch):
     _edit_draft(tmp_path / "drafts" / "a005.yaml", tmp_path / "data" / "claims-a005.yaml")
     result = kg("kg build")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Built 83 entities, 227 claims and 6304 quads from 6 sources and 1 dataset into export/ in ")
+    assert result.output.startswith("Built 1,526 entities, 5,934 claims and 117,811 quads from 6 sources and 1 dataset into export/ in ")
 
     # The trainedOn claim of claims-a005.yaml is merged into the one of claims-models.yaml.
     catalog = load(tmp_path / "data")

@@ -59,11 +59,11 @@ def test_stats_counts_the_dataset_with_the_sources(corpus_dir):
     result = CliRunner().invoke(cli, ["stats", "--corpus", str(corpus_dir), "--format", "json"])
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
-    assert (figures["sources"], figures["datasets"], figures["undecided_names"]) == (5, 1, 2)
-    assert figures["claims_per_source"]["epoch-notable-ai-models"] == 47
+    assert (figures["sources"], figures["datasets"], figures["undecided_names"]) == (5, 1, 1443)
+    assert figures["claims_per_source"]["epoch-notable-ai-models"] == 5755
     table = CliRunner().invoke(cli, ["stats", "--corpus", str(corpus_dir)]).stdout
-    assert table.splitlines()[:2] == ["81 entities, 225 claims, 295 pieces of evidence, 5 sources and 1 dataset",
-                                      "2 dataset names with no crosswalk decision (kg match)"]
+    assert table.splitlines()[:2] == ["1,524 entities, 5,932 claims, 6,003 pieces of evidence, 5 sources and 1 dataset",
+                                      "1,443 dataset names with no crosswalk decision (kg match)"]
 
 
 def test_synth_then_build(tmp_path):

@@ -183,7 +183,7 @@ def test_show_unknown_entity(built):
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == "Error: no actor is called 'Quokka'; 'kg query actors' lists them all\n"
     close = run("show", "deepsek", "--export", built.out)
-    assert close.stderr == "Error: no actor is called 'deepsek' (did you mean 'deepseek', 'deepseek-v3' or 'deepseek-r1'?); 'kg query actors' lists them all\n"
+    assert close.stderr == "Error: no actor is called 'deepsek' (did you mean 'deepseek', 'deepset' or 'deepseek-v3'?); 'kg query actors' lists them all\n"
 
 
 def test_show_ambiguous_name(built):
@@ -253,7 +253,7 @@ def test_rank_filters_by_type(built):
     result = run("rank", "--export", built.out, "--type", "Lab", "--by", "degree", "-f", "json")
     ranked = json.loads(result.stdout)
     assert {r["type"] for r in ranked} == {"Lab"}
-    assert ranked[0]["id"] == "deepseek"
+    assert ranked[0]["id"] == "openai"
     assert [r["degree"] for r in ranked] == sorted((r["degree"] for r in ranked), reverse=True)
 
 

@@ -18,7 +18,7 @@ from tests.serve_support import canary, live_kg_serve
 
 LIANG = ("'Liang' is ambiguous: it names liang-wang (Liang Wang, Person), "
          "liang-wenfeng (Liang Wenfeng, Person); give one of these ids")
-NADELA = "no actor is called 'nadela' (did you mean 'Nadella' or 'satya-nadella'?); 'kg query actors' lists them all"
+NADELA = "no actor is called 'nadela' (did you mean 'Nadella' or 'canada'?); 'kg query actors' lists them all"
 
 
 def run(*args):

@@ -335,6 +335,6 @@ def test_build_writes_a_pointer_page_when_the_graph_is_too_large(tmp_path, corpu
     monkeypatch.setattr(html, "WHOLE_GRAPH_LIMIT", 10)
     build(DATA, corpus_dir, tmp_path)
     page = (tmp_path / "graph.html").read_text()
-    assert "The graph has 81 actors, more than a browser can draw at once (the limit is 10)." in page
+    assert "The graph has 1,524 actors, more than a browser can draw at once (the limit is 10)." in page
     assert "kg viewer --around ENTITY --depth 2" in page
     assert "<script" not in page
