@@ -9,7 +9,9 @@ Every canned query must give the same rows there as ``kg query`` gives here.
 from __future__ import annotations
 
 import contextlib
+import csv
 import http.server
+import io
 import re
 import threading
 
@@ -177,18 +179,27 @@ def test_virtuoso_push_needs_the_right_login(built, virtuoso):
 def test_canned_queries_on_virtuoso_match_local(local_answers, virtuoso):
     assert max(answer.count("\n") for answer in local_answers.values()) < CANNED_MAX_ROWS
     found = differing(local_answers, virtuoso.url + "/sparql")
-    # Virtuoso 7.2 keeps an xsd:duration as a number ("P8M" comes back as "8"):
-    # the rows of mentions that show one are the only difference.
-    assert sorted(found) == ["mentions"]
+    # Virtuoso 7.2 keeps an xsd:duration as a number ("P8M" comes back as "8"),
+    # and an xsd:decimal of 17 significant digits as a double of 16: the rows of
+    # mentions that show a duration, and of model-costs that show such an
+    # amount, are the only differences.
+    assert sorted(found) == ["mentions", "model-costs"]
     local, remote = (text.splitlines() for text in found["mentions"])
     changed = [(a, b) for a, b in zip(local, remote) if a != b]
     assert len(local) == len(remote) and changed
     assert [re.sub(r",P(\d+)[YMWD],", r",\1,", a) for a, _ in changed] == [b for _, b in changed]
+    local, remote = (list(csv.reader(io.StringIO(text))) for text in found["model-costs"])
+    changed = [(a, b) for a, b in zip(local, remote) if a != b]
+    assert len(local) == len(remote) and changed
+    amount = local[0].index("amount")
+    for a, b in changed:
+        assert a[:amount] + a[amount + 1:] == b[:amount] + b[amount + 1:]
+        assert len(a[amount].replace(".", "").lstrip("0")) >= 17 and float(a[amount]) == pytest.approx(float(b[amount]), rel=1e-15)
 
 
 def test_canned_queries_on_virtuoso_with_digest_login(local_answers, virtuoso):
     found = differing(local_answers, virtuoso.url + "/sparql-auth", env=virtuoso.env, auth="digest")
-    assert sorted(found) == ["mentions"]
+    assert sorted(found) == ["mentions", "model-costs"]
     refused = run("query", "actors", "--endpoint", virtuoso.url + "/sparql-auth")
     assert (refused.exit_code, refused.stderr) == (
         1, f"Error: the SPARQL endpoint {virtuoso.url}/sparql-auth answered 401 Unauthorized\n")

@@ -53,8 +53,8 @@ def test_renders_every_node_and_edge(viewer, built, store):
     assert drawn["edges"] == len(entity_claims(built.catalog))
     assert drawn["canvas"] > 0
     status = page.text_content("#status")
-    assert status == f"{len(built.catalog.entities)} of {len(built.catalog.entities)} actors, " \
-                     f"{drawn['edges']} of {drawn['edges']} relations shown"
+    assert status == f"{len(built.catalog.entities):,} of {len(built.catalog.entities):,} actors, " \
+                     f"{drawn['edges']:,} of {drawn['edges']:,} relations shown"
 
 
 FOCUSED = """() => {

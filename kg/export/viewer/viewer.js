@@ -169,9 +169,13 @@
 
   function count(shown) { return Object.keys(shown).filter(function (k) { return shown[k]; }).length; }
 
+  /* 1524 as "1,524", the same in every browser and locale */
+  function thousands(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+
   function updateStatus() {
     document.getElementById("status").textContent =
-      count(nodeShown) + " of " + data.nodes.length + " actors, " + count(edgeShown) + " of " + data.edges.length + " relations shown";
+      thousands(count(nodeShown)) + " of " + thousands(data.nodes.length) + " actors, " +
+      thousands(count(edgeShown)) + " of " + thousands(data.edges.length) + " relations shown";
   }
   updateStatus();
 
