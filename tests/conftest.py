@@ -54,15 +54,18 @@ def corpus_dir() -> Path:
     return _corpus()
 
 
+def _built(data: Path, corpus: Path, out: Path):
+    from kg.build import build
+
+    result = build(data, corpus, out)
+    result.out = out
+    return result
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, corpus_dir):
     """The real data, built into a temporary export folder."""
-    from kg.build import build
-
-    out = tmp_path_factory.mktemp("export")
-    result = build(DATA, corpus_dir, out)
-    result.out = out
-    return result
+    return _built(DATA, corpus_dir, tmp_path_factory.mktemp("export"))
 
 
 @pytest.fixture(scope="session")
@@ -76,18 +79,13 @@ def store(built):
 @pytest.fixture(scope="session")
 def curated_built(tmp_path_factory, corpus_dir):
     """The real data with the dataset's curated rows only, built into a temporary export folder."""
-    from kg.build import build
-
     data = tmp_path_factory.mktemp("curated") / "data"
     shutil.copytree(DATA, data)
     record = data / "datasets.yaml"
     text = record.read_text(encoding="utf-8")
     assert text.count("\n    import: all\n") == 1, "data/datasets.yaml no longer imports the whole table"
     record.write_text(text.replace("\n    import: all\n", "\n    import: rows\n"), encoding="utf-8")
-    out = tmp_path_factory.mktemp("curated-export")
-    result = build(data, corpus_dir, out)
-    result.out = out
-    return result
+    return _built(data, corpus_dir, tmp_path_factory.mktemp("curated-export"))
 
 
 @pytest.fixture(scope="session")
