@@ -176,7 +176,7 @@ def test_filter_by_subject_reads_names_as_kg_show(fixture):
 def test_filter_by_subject_unknown_name(fixture):
     result = conflicts(fixture, "--subject", "Zetta")
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == "Error: no actor is called 'Zetta' (did you mean 'Zeta' or 'zeta'?); 'kg query actors' lists them all\n"
+    assert result.stderr == "Error: no actor is called 'Zetta' (did you mean 'Zeta'?); 'kg query actors' lists them all\n"
 
 
 def test_filter_by_source(fixture):
