@@ -15,6 +15,7 @@ claims on a side, which the reports do not depend on.
 """
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 
 from kg.curate.catalog import Catalog, Claim, Entity, Evidence, Source
@@ -39,11 +40,19 @@ class _Graph:
         self.about: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         self._typed: dict[str, list[str]] = defaultdict(list)  # class IRI -> subjects
         about, typed = self.about, self._typed
-        for quad in store:  # a hundred thousand quads and more: keep the loop lean
-            subject, predicate, term = quad.subject.value, quad.predicate.value, quad.object
-            about[subject][predicate].append(term)
-            if predicate == TYPE:
-                typed[term.value].append(subject)
+        collecting = gc.isenabled()
+        # A hundred thousand quads and more, and as many new objects, none in a cycle:
+        # the collector would only walk them again and again while they pile up.
+        gc.disable()
+        try:
+            for quad in store:
+                subject, predicate, term = quad.subject.value, quad.predicate.value, quad.object
+                about[subject][predicate].append(term)
+                if predicate == TYPE:
+                    typed[term.value].append(subject)
+        finally:
+            if collecting:
+                gc.enable()
 
     def all(self, subject: str, predicate: str) -> list:
         return self.about.get(subject, {}).get(predicate, [])
