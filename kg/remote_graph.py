@@ -43,7 +43,9 @@ from kg.remote_query import MAX_RESPONSE_BYTES, TIMEOUT, Session, Truncated
 KG, XSD, RDF_TYPE = PREFIXES["kg"], PREFIXES["xsd"], PREFIXES["rdf"] + "type"
 SCHEMA_VALUE, RDFS_LABEL = PREFIXES["schema"] + "value", PREFIXES["rdfs"] + "label"
 _CHANGED = frozenset({XSD + "decimal", XSD + "duration"})  # the datatypes whose literals Virtuoso may change
-_DEFAULT = "?s ?p ?o MINUS { GRAPH ?g { ?s ?p ?o } }"  # MINUS, a hash anti-join: twice as fast as FILTER NOT EXISTS on a union store
+# MINUS rather than FILTER NOT EXISTS: the same triples (both sides bind ?s ?p ?o), in half
+# the time on a store whose default graph is the union of its graphs (Oxigraph's --union-default-graph).
+_DEFAULT = "?s ?p ?o MINUS { GRAPH ?g { ?s ?p ?o } }"
 _NAMED = "GRAPH <{graph}> {{ ?s ?p ?o }}"
 _HOLDING_CLAIMS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?claim a kg:Claim } } ORDER BY ?g LIMIT 5"
 _INTEGRAL = re.compile(r"^[+-]?\d+(?:\.0*)?$")
