@@ -52,33 +52,88 @@ def run_remote(endpoint: str, text: str, base: str | None = None, timeout: float
     bearer or digest, with the secrets in the environment (kg.login). An
     answer the endpoint cut at its row limit raises :class:`Truncated`.
     """
-    from kg.graph.store import sparql_prologue
+    _check_endpoint(endpoint)
+    check_syntax(text, base)  # a syntax error is told before any login
+    with Session(endpoint, timeout, max_response_bytes, auth, environ) as session:
+        return session.run(text, base)
 
+
+class Session:
+    """Several queries on one SPARQL endpoint over one connection, as :func:`run_remote` runs one.
+
+    A command that reads the whole graph asks a dozen questions; one client
+    (one connection, and one answer to a digest challenge) serves them all."""
+
+    def __init__(self, endpoint: str, timeout: float = TIMEOUT, max_response_bytes: int = MAX_RESPONSE_BYTES,
+                 auth: str = "none", environ: dict | None = None):
+        _check_endpoint(endpoint)
+        self.endpoint = endpoint
+        self._headers, login_flow = login(auth, environ)
+        self._client = Client("the SPARQL endpoint", timeout, max_response_bytes, auth=login_flow)
+
+    def __enter__(self) -> Session:
+        self._client.__enter__()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._client.__exit__(*exc_info)
+
+    def run(self, text: str, base: str | None = None):
+        """The answer to ``text`` as pyoxigraph results (a list of triples for CONSTRUCT)."""
+        form, response = self._answer(text, base)
+        result, count = _parse(response.body, form, self.endpoint)
+        self._check_whole(response, count, result)
+        return result
+
+    def load(self, text: str, store, graph) -> int:
+        """The triples a CONSTRUCT ``text`` answers, put straight into ``graph`` of the pyoxigraph
+        ``store`` (which must not hold that graph yet); how many triples it now holds."""
+        import pyoxigraph
+
+        form, response = self._answer(text, None)
+        if form != "CONSTRUCT":
+            raise KGError(f"only a CONSTRUCT query loads triples, not a {form} query")
+        try:
+            store.load(response.body, pyoxigraph.RdfFormat.N_TRIPLES, to_graph=graph)
+        except (SyntaxError, ValueError) as exc:
+            raise KGError(f"the SPARQL endpoint {self.endpoint} sent an answer that is not {ACCEPT[form]}: "
+                          f"{safe_text(str(exc))}") from None
+        count = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+        self._check_whole(response, count, count)
+        return count
+
+    def _answer(self, text: str, base: str | None):
+        from kg.graph.store import sparql_prologue
+
+        form = check_syntax(text, base)
+        body = urllib.parse.urlencode({"query": sparql_prologue(base) + text}).encode("utf-8")
+        headers = {"Accept": ACCEPT[form], "Content-Type": "application/x-www-form-urlencoded", **self._headers}
+        response = self._client.request("POST", self.endpoint, content=body, headers=headers)
+        endpoint = self.endpoint
+        if response.redirect:
+            raise KGError(f"the SPARQL endpoint {endpoint} answered {response.status_line}, redirecting to "
+                          f"{response.location or '(no Location)'}; redirects are not followed, so only the given "
+                          "address is contacted; if that address is the endpoint, give it as --endpoint")
+        if not response.ok:
+            detail = response.detail()
+            raise KGError(f"the SPARQL endpoint {endpoint} answered {response.status_line}" + (f": {detail}" if detail else ""))
+        return form, response
+
+    def _check_whole(self, response: Response, count: int | None, result) -> None:
+        cap = _cut_at(response, count)
+        if cap:
+            raise Truncated(f"the SPARQL endpoint {self.endpoint} sent only the first {cap} of the answer "
+                            f"({_why(response)}); the rest is missing: narrow the query, page it with LIMIT and OFFSET, "
+                            "or raise the store's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)",
+                            result, cap, _why(response))
+
+
+def _check_endpoint(endpoint: str) -> None:
     if "@" in urllib.parse.urlsplit(endpoint).netloc:
         raise KGError("--endpoint must not hold credentials (user:password@host): use --auth and the environment "
                       "variables it names")
     if urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
         raise KGError(f"--endpoint must be an http(s) URL of a SPARQL endpoint, e.g. http://localhost:7878/query, not {endpoint!r}")
-    form = check_syntax(text, base)
-    body = urllib.parse.urlencode({"query": sparql_prologue(base) + text}).encode("utf-8")
-    login_headers, login_flow = login(auth, environ)
-    headers = {"Accept": ACCEPT[form], "Content-Type": "application/x-www-form-urlencoded", **login_headers}
-    with Client("the SPARQL endpoint", timeout, max_response_bytes, auth=login_flow) as client:
-        response = client.request("POST", endpoint, content=body, headers=headers)
-    if response.redirect:
-        raise KGError(f"the SPARQL endpoint {endpoint} answered {response.status_line}, redirecting to "
-                      f"{response.location or '(no Location)'}; redirects are not followed, so only the given "
-                      "address is contacted; if that address is the endpoint, give it as --endpoint")
-    if not response.ok:
-        detail = response.detail()
-        raise KGError(f"the SPARQL endpoint {endpoint} answered {response.status_line}" + (f": {detail}" if detail else ""))
-    result, count = _parse(response.body, form, endpoint)
-    cap = _cut_at(response, count)
-    if cap:
-        raise Truncated(f"the SPARQL endpoint {endpoint} sent only the first {cap} of the answer ({_why(response)}); "
-                        "the rest is missing: narrow the query, page it with LIMIT and OFFSET, or raise the "
-                        "store's limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)", result, cap, _why(response))
-    return result
 
 
 def _cut_at(response: Response, count: int | None) -> str:

@@ -78,6 +78,32 @@ def local_viewer(built, corpus_dir, tmp_path_factory) -> bytes:
     return page.read_bytes()
 
 
+# The graph each store started here serves, fetched once for all the commands compared on it:
+# (kg.remote_graph.Remote, the login in the environment) -> the store read. Emptied with every store.
+FETCHED: dict = {}
+
+
+@pytest.fixture()
+def shared_fetch(monkeypatch):
+    """The comparisons below run one command after another on the same store: the first
+    fetches the graph through the command, as every command does, and the rest answer
+    from what it read (the whole dataset is a hundred thousand triples)."""
+    import os
+
+    import kg.remote_graph
+
+    fetch = kg.remote_graph.fetch_graph
+
+    def shared(remote, environ=None):
+        env = os.environ if environ is None else environ
+        key = (remote, *(env.get(name) for name in ("KG_PUSH_USER", "KG_PUSH_PASSWORD", "KG_PUSH_TOKEN")))
+        if key not in FETCHED:
+            FETCHED[key] = fetch(remote, environ)
+        return FETCHED[key]
+
+    monkeypatch.setattr(kg.remote_graph, "fetch_graph", shared)
+
+
 def push(built, endpoint: str, *options: str, env: dict | None = None):
     result = run("push", "--export", str(built.out), "--endpoint", endpoint, "--replace", *options, env=env)
     assert result.exit_code == 0, result.output
@@ -97,27 +123,30 @@ def test_the_local_outputs_say_something(local_outputs, local_viewer):
 @pytest.fixture(scope="module", params=["default graph alone", "union default graph"])
 def oxigraph(request, built, tmp_path_factory):
     options = ("--union-default-graph",) if request.param == "union default graph" else ()
+    FETCHED.clear()
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph"), options=options) as url:
         push(built, url + "/store")
         yield url + "/query"
+    FETCHED.clear()
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_commands_on_oxigraph_match_local(name, oxigraph, local_outputs, tmp_path):
+def test_commands_on_oxigraph_match_local(name, oxigraph, local_outputs, tmp_path, shared_fetch):
     args = dict(COMMANDS)[name]
     result = run(*remote_args(args, tmp_path), "--endpoint", oxigraph)
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == local_outputs[name]
 
 
-def test_viewer_on_oxigraph_matches_local(oxigraph, local_viewer, tmp_path):
+def test_viewer_on_oxigraph_matches_local(oxigraph, local_viewer, tmp_path, shared_fetch):
     page = tmp_path / "graph.html"
     result = run("viewer", "--out", str(page), "--endpoint", oxigraph, "--data", str(tmp_path / "missing"))
     assert result.exit_code == 0, result.output
     assert page.read_bytes() == local_viewer
 
 
-def test_narrowed_viewer_and_filtered_conflicts_on_oxigraph_match_local(oxigraph, built, corpus_dir, tmp_path):
+def test_narrowed_viewer_and_filtered_conflicts_on_oxigraph_match_local(oxigraph, built, corpus_dir, tmp_path,
+                                                                           shared_fetch):
     narrowed = ["--around", "deepseek", "--source", "a002", "--type", "Model", "--type", "Lab", "--depth", "2"]
     pages = []
     for where in (["--data", str(DATA), "--corpus", str(corpus_dir)], ["--endpoint", oxigraph]):
@@ -184,7 +213,9 @@ def virtuoso(built, graph_sizes, tmp_path_factory):
         push(built, crud, "--auth", "digest", "--default-graph", DEFAULT_GRAPH, env=server.env)
         copy_into_one_graph(server, WHOLE_GRAPH)
         server.max_rows = max_rows
+        FETCHED.clear()
         yield server
+    FETCHED.clear()
 
 
 def on_virtuoso(virtuoso, *args: str, graph: str = DEFAULT_GRAPH, env: dict | None = None):
@@ -193,13 +224,13 @@ def on_virtuoso(virtuoso, *args: str, graph: str = DEFAULT_GRAPH, env: dict | No
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_commands_on_virtuoso_with_digest_login_match_local(name, virtuoso, local_outputs, tmp_path):
+def test_commands_on_virtuoso_with_digest_login_match_local(name, virtuoso, local_outputs, tmp_path, shared_fetch):
     result = on_virtuoso(virtuoso, *remote_args(dict(COMMANDS)[name], tmp_path))
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == local_outputs[name]
 
 
-def test_viewer_on_virtuoso_matches_local(virtuoso, local_viewer, tmp_path):
+def test_viewer_on_virtuoso_matches_local(virtuoso, local_viewer, tmp_path, shared_fetch):
     page = tmp_path / "graph.html"
     result = on_virtuoso(virtuoso, "viewer", "--out", str(page))
     assert result.exit_code == 0, result.output

@@ -15,6 +15,7 @@ claims on a side, which the reports do not depend on.
 """
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 
 from kg.curate.catalog import Catalog, Claim, Entity, Evidence, Source
@@ -37,14 +38,29 @@ class _Graph:
 
     def __init__(self, store):
         self.about: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for quad in store:
-            self.about[quad.subject.value][quad.predicate.value].append(quad.object)
+        self._typed: dict[str, list[str]] = defaultdict(list)  # class IRI -> subjects
+        about, typed = self.about, self._typed
+        collecting = gc.isenabled()
+        # A hundred thousand quads and more, and as many new objects, none in a cycle:
+        # the collector would only walk them again and again while they pile up.
+        gc.disable()
+        try:
+            for quad in store:
+                subject, predicate, term = quad.subject.value, quad.predicate.value, quad.object
+                about[subject][predicate].append(term)
+                if predicate == TYPE:
+                    typed[term.value].append(subject)
+        finally:
+            if collecting:
+                gc.enable()
 
     def all(self, subject: str, predicate: str) -> list:
         return self.about.get(subject, {}).get(predicate, [])
 
     def one(self, subject: str, predicate: str):
         found = self.all(subject, predicate)
+        if len(found) == 1:
+            return found[0]
         return min(found, key=str) if found else None
 
     def text(self, subject: str, predicate: str) -> str | None:
@@ -52,7 +68,7 @@ class _Graph:
         return term.value if term is not None else None
 
     def typed(self, kind: str) -> list[str]:
-        return sorted(s for s, props in self.about.items() if any(t.value == kind for t in props.get(TYPE, ())))
+        return sorted(set(self._typed.get(kind, ())))
 
 
 def read_catalog(store) -> Catalog:
