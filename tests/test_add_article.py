@@ -243,6 +243,7 @@ def test_the_walkthrough_end_to_end(tmp_path, corpus_dir, monkeypatch):
     result = kg("kg build")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Built 1,526 entities, 5,934 claims and 117,811 quads from 6 sources and 1 dataset into export/ in ")
+    assert "ADAM (CIFAR-10) and 1,433 more (decide in data/crosswalk.yaml" in result.output
 
     # The trainedOn claim of claims-a005.yaml is merged into the one of claims-models.yaml.
     catalog = load(tmp_path / "data")

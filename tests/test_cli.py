@@ -64,6 +64,8 @@ def test_stats_counts_the_dataset_with_the_sources(corpus_dir):
     table = CliRunner().invoke(cli, ["stats", "--corpus", str(corpus_dir)]).stdout
     assert table.splitlines()[:2] == ["1,524 entities, 5,932 claims, 6,003 pieces of evidence, 5 sources and 1 dataset",
                                       "1,443 dataset names with no crosswalk decision (kg match)"]
+    assert "  Model                1,021" in table.splitlines()
+    assert "  epoch-notable-ai-models  5,755" in table.splitlines()
 
 
 def test_synth_then_build(tmp_path):

@@ -74,7 +74,7 @@ def build(data, corpus, base, out):
     if catalog.undecided:
         names = sorted(set(catalog.undecided))
         # A whole dataset leaves hundreds of names: the first few, and kg match for the rest.
-        shown = ", ".join(names[:UNDECIDED_SHOWN]) + (f" and {len(names) - UNDECIDED_SHOWN} more" if len(names) > UNDECIDED_SHOWN else "")
+        shown = ", ".join(names[:UNDECIDED_SHOWN]) + (f" and {len(names) - UNDECIDED_SHOWN:,} more" if len(names) > UNDECIDED_SHOWN else "")
         click.echo(f"{_count(len(names), 'dataset name')} with no crosswalk decision, each its own entity: "
                    f"{shown} (decide in data/crosswalk.yaml; kg match proposes pairs)", err=True)
 
@@ -150,7 +150,7 @@ def _stats_table(figures: dict) -> str:
         table = figures[key]
         width = max((len(k) for k in table), default=0)
         lines += ["", title]
-        lines += [f"  {name:<{width}}  {count:>5}" for name, count in table.items()]
+        lines += [f"  {name:<{width}}  {count:>5,}" for name, count in table.items()]
     lines += ["", f"Conflicts ({len(figures['conflicts'])})"]
     for conflict in figures["conflicts"]:
         lines.append(f"  {conflict['subject']} {conflict['property']}:")
