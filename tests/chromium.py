@@ -18,6 +18,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The id of the one selected actor once the view is centred on it, else null: for wait_for_function.
+FOCUSED = """() => {
+    const net = kgViewer.network, selected = net.getSelectedNodes();
+    if (selected.length !== 1) return null;
+    const node = net.getPositions(selected)[selected[0]], view = net.getViewPosition();
+    return Math.hypot(node.x - view.x, node.y - view.y) < 5 ? selected[0] : null;
+}"""
+
+
 def chromium_path() -> str | None:
     path = os.environ.get("KG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     return path if os.path.exists(path) else None

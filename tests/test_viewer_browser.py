@@ -9,7 +9,7 @@ import pytest
 from kg.build import build
 from kg.export.layout import footprint, label_lines
 
-from .chromium import browser, open_viewer  # noqa: F401 - the fixture is used by name
+from .chromium import FOCUSED, browser, open_viewer  # noqa: F401 - the fixture is used by name
 from .conftest import FIXTURES, ROOT
 from .test_viewer import entity_claims
 from .test_viewer_dataset import shown_first
@@ -55,14 +55,6 @@ def test_renders_every_node_and_edge(viewer, built, store):
     status = page.text_content("#status")
     assert status == f"{len(built.catalog.entities):,} of {len(built.catalog.entities):,} actors, " \
                      f"{drawn['edges']:,} of {drawn['edges']:,} relations shown"
-
-
-FOCUSED = """() => {
-    const net = kgViewer.network, selected = net.getSelectedNodes();
-    if (selected.length !== 1) return null;
-    const node = net.getPositions(selected)[selected[0]], view = net.getViewPosition();
-    return Math.hypot(node.x - view.x, node.y - view.y) < 5 ? selected[0] : null;
-}"""
 
 
 @pytest.mark.parametrize("query, entity", [("High Flyer", "high-flyer"), ("h800s", "nvidia-h800"), ("deepseek v3", "deepseek-v3")])

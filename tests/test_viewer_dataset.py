@@ -28,7 +28,7 @@ import pytest
 from kg.build import build
 from kg.curate.catalog import Catalog
 
-from .chromium import browser, open_viewer  # noqa: F401 - the fixture is used by name
+from .chromium import FOCUSED, browser, open_viewer  # noqa: F401 - the fixture is used by name
 from .conftest import write_articles
 
 MODELS = 60
@@ -260,14 +260,6 @@ def test_the_toggle_shows_the_dataset_s_actors_and_hides_them_again(viewer):
     assert shown["status"] == f"{ALL_ACTORS} of {ALL_ACTORS} actors, {ALL_RELATIONS} of {ALL_RELATIONS} relations shown"
     page.uncheck("#show-dataset")
     assert page.evaluate(SHOWN)["nodes"] == FIRST
-
-
-FOCUSED = """() => {
-    const net = kgViewer.network, selected = net.getSelectedNodes();
-    if (selected.length !== 1) return null;
-    const node = net.getPositions(selected)[selected[0]], view = net.getViewPosition();
-    return Math.hypot(node.x - view.x, node.y - view.y) < 5 ? selected[0] : null;
-}"""
 
 
 @pytest.mark.browser
