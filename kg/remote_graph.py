@@ -168,13 +168,15 @@ def _decimal_digits(store, quad):
     where that hash confirms it."""
     import pyoxigraph
 
+    from kg.curate.values import Value
+
     term = quad.object
-    base, found, local = quad.subject.value.rpartition(PATHS["value"])
+    _, found, local = quad.subject.value.rpartition(PATHS["value"])
     kind, _, digest = local.partition("-")
     for label in store.quads_for_pattern(quad.subject, pyoxigraph.NamedNode(RDFS_LABEL), None, quad.graph_name):
         number, _, unit = label.object.value.rpartition(" ")
         lexical = number.replace(",", "")
-        if found and lexical != term.value and short_hash(f"{kind}|{lexical}|{unit}") == digest:
+        if found and lexical != term.value and short_hash(Value(kind, lexical, unit=unit).key) == digest:
             return pyoxigraph.Literal(lexical, datatype=term.datatype)
     return term
 
